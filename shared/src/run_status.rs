@@ -1,0 +1,184 @@
+//! The run-status handler: a DataZone event about a data source run, or a
+//! status query from the state machine, becomes one normalized outcome read
+//! from GetDataSourceRun.
+
+use serde::Serialize;
+use tracing::Instrument;
+
+use crate::Error;
+use crate::config::env_string;
+use crate::events::{DATA_SOURCE_RUN_EVENTS, Origin, parse_status_request};
+use crate::ids::DataSourceRunId;
+use crate::lambda::{Handler, Invocation};
+use crate::metrics;
+use crate::outcome::OutcomeClass;
+use crate::payload::Payload;
+use crate::polling::PollingPolicy;
+use crate::port::DataZone;
+use crate::run::{
+    AssetStatistics, DataSourceRun, DataSourceRunStatus, DataSourceRunType, LineageImportStatus,
+    RunError,
+};
+use crate::timestamp::Timestamp;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunStatusConfig {
+    pub polling: PollingPolicy,
+    pub metrics_namespace: String,
+}
+
+impl RunStatusConfig {
+    /// `POLL_MIN_WAIT_SECONDS`, `POLL_MAX_WAIT_SECONDS`, `METRICS_NAMESPACE`.
+    pub fn from_env() -> Result<Self, Error> {
+        Ok(Self {
+            polling: PollingPolicy::from_env()?,
+            metrics_namespace: env_string("METRICS_NAMESPACE", metrics::DEFAULT_NAMESPACE),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunOutcome {
+    pub domain_id: String,
+    pub data_source_id: String,
+    pub run_id: String,
+    pub project_id: String,
+    pub status: DataSourceRunStatus,
+    pub terminal: bool,
+    pub outcome: OutcomeClass,
+    pub run_type: DataSourceRunType,
+    /// Zero counts when DataZone reports none yet.
+    pub asset_statistics: AssetStatistics,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<RunError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lineage_import_status: Option<LineageImportStatus>,
+    pub created_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<Timestamp>,
+    /// From start (or creation) to stop for a finished run, to now otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<i64>,
+    /// How long to wait before checking again; 0 once the run is terminal.
+    pub next_wait_seconds: u64,
+    pub origin: Origin,
+}
+
+impl RunOutcome {
+    pub fn assess(
+        run: DataSourceRun,
+        origin: Origin,
+        now: Timestamp,
+        polling: &PollingPolicy,
+    ) -> Self {
+        let outcome = match run.status {
+            DataSourceRunStatus::Success => OutcomeClass::Succeeded,
+            DataSourceRunStatus::PartiallySucceeded => OutcomeClass::PartiallySucceeded,
+            DataSourceRunStatus::Failed => OutcomeClass::Failed,
+            DataSourceRunStatus::Requested | DataSourceRunStatus::Running => {
+                OutcomeClass::InProgress
+            }
+            DataSourceRunStatus::Unknown(_) => OutcomeClass::Unknown,
+        };
+        let terminal = run.status.is_terminal();
+        let began = run.started_at.unwrap_or(run.created_at);
+        let age = began.seconds_until(now);
+        let duration_seconds = match (terminal, run.stopped_at) {
+            (true, Some(stopped)) => Some(began.seconds_until(stopped)),
+            (true, None) => None,
+            (false, _) => Some(age.max(0)),
+        };
+        Self {
+            next_wait_seconds: if terminal {
+                0
+            } else {
+                polling.next_wait_seconds(age)
+            },
+            domain_id: run.domain_id,
+            data_source_id: run.data_source_id,
+            run_id: run.id,
+            project_id: run.project_id,
+            status: run.status,
+            terminal,
+            outcome,
+            run_type: run.run_type,
+            asset_statistics: run.asset_statistics.unwrap_or_default(),
+            error: run.error,
+            lineage_import_status: run.lineage_import_status,
+            created_at: run.created_at,
+            started_at: run.started_at,
+            stopped_at: run.stopped_at,
+            duration_seconds,
+            origin,
+        }
+    }
+}
+
+pub struct RunStatus<D> {
+    datazone: D,
+    config: RunStatusConfig,
+}
+
+impl<D: DataZone> RunStatus<D> {
+    pub fn new(datazone: D, config: RunStatusConfig) -> Self {
+        Self { datazone, config }
+    }
+}
+
+impl<D: DataZone> Handler for RunStatus<D> {
+    type Output = RunOutcome;
+
+    async fn handle(
+        &self,
+        payload: Payload,
+        _invocation: &Invocation,
+    ) -> Result<RunOutcome, Error> {
+        let request =
+            parse_status_request(payload, DATA_SOURCE_RUN_EVENTS, DataSourceRunId::parse)?;
+        let span = tracing::info_span!(
+            "run_status",
+            domain_id = %request.domain,
+            run_id = %request.run,
+            data_source_id = request.data_source_id.as_deref(),
+            execution_id = request.execution_id.as_deref(),
+        );
+        async {
+            let run = self
+                .datazone
+                .get_data_source_run(&request.domain, &request.run)
+                .await?;
+            tracing::Span::current().record("data_source_id", run.data_source_id.as_str());
+            let now = Timestamp::now();
+            let outcome = RunOutcome::assess(run, request.origin, now, &self.config.polling);
+            if outcome.terminal {
+                tracing::info!(
+                    status = %outcome.status,
+                    outcome = ?outcome.outcome,
+                    added = outcome.asset_statistics.added,
+                    updated = outcome.asset_statistics.updated,
+                    failed = outcome.asset_statistics.failed,
+                    error_type = outcome.error.as_ref().map(|error| error.error_type.as_str()),
+                    duration_seconds = outcome.duration_seconds,
+                    "data source run finished"
+                );
+                metrics::emit(&metrics::finished_run_document(
+                    &self.config.metrics_namespace,
+                    &outcome,
+                    now,
+                ));
+            } else {
+                tracing::info!(
+                    status = %outcome.status,
+                    next_wait_seconds = outcome.next_wait_seconds,
+                    "data source run not finished"
+                );
+            }
+            Ok(outcome)
+        }
+        .instrument(span)
+        .await
+    }
+}
