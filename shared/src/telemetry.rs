@@ -1,5 +1,7 @@
 //! Logs: JSON lines when Lambda's log format is JSON, readable text otherwise.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// Sets up logging once. The level comes from `AWS_LAMBDA_LOG_LEVEL`, then
@@ -15,6 +17,7 @@ pub fn init() {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_ansi(!json && std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     // A second init (tests) keeps the first subscriber.
     let _ = if json {

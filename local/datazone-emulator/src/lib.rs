@@ -1,1 +1,159 @@
+//! A local Amazon DataZone for tests and demos: an HTTP server speaking the
+//! service's REST-JSON protocol as its service model describes it, seeded
+//! from a file, with scripted run outcomes, a time scale, injected faults,
+//! EventBridge events and call counters.
 
+mod api_error;
+mod clock;
+mod events;
+mod faults;
+mod model;
+mod options;
+mod pagination;
+mod seed;
+mod server;
+mod store;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+pub use options::Options;
+pub use seed::SAMPLE_SEED;
+pub use server::OPERATIONS;
+pub use store::RUNS_PER_DATA_SOURCE_PER_DAY;
+
+/// How often run transitions are checked for events to emit.
+const TICK: Duration = Duration::from_millis(20);
+
+/// A running emulator; [`Emulator::stop`] shuts it down cleanly.
+pub struct Emulator {
+    address: SocketAddr,
+    app: server::App,
+    shutdown: oneshot::Sender<()>,
+    server: JoinHandle<()>,
+    ticker: JoinHandle<()>,
+    delivery: JoinHandle<()>,
+}
+
+impl Emulator {
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://HOST:PORT`, for `AWS_ENDPOINT_URL_DATAZONE`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Calls by operation and status code, and event deliveries.
+    pub fn counters(&self) -> Value {
+        self.app.counters()
+    }
+
+    /// Every event emitted so far, oldest first.
+    pub fn events(&self) -> Vec<Value> {
+        self.app.events()
+    }
+
+    /// The rate limits in force, by operation.
+    pub fn rate_limits(&self) -> BTreeMap<String, f64> {
+        self.app.rate_limits()
+    }
+
+    /// Stops serving, then delivers the events still queued.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        let _ = self.server.await;
+        self.ticker.abort();
+        let _ = self.ticker.await;
+        drop(self.app);
+        let _ = self.delivery.await;
+    }
+}
+
+/// Starts the emulator as `options` say; errors are for people to read.
+pub async fn start(options: &Options) -> Result<Emulator, String> {
+    let seed_text = match &options.seed {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|error| format!("cannot read seed {}: {error}", path.display()))?,
+        None => SAMPLE_SEED.to_owned(),
+    };
+    let seed = seed::Seed::parse(&seed_text)?;
+    let mut rate_limits: BTreeMap<String, f64> = faults::DEFAULT_RATE_LIMITS
+        .iter()
+        .map(|(op, rate)| ((*op).to_owned(), *rate))
+        .collect();
+    rate_limits.extend(seed.faults.rate_limits.clone());
+    rate_limits.extend(options.rate_limits.iter().cloned());
+    let internal_error_rate = options
+        .internal_error_rate
+        .or(seed.faults.internal_error_rate)
+        .unwrap_or(0.0);
+    if !(0.0..=1.0).contains(&internal_error_rate) {
+        return Err("seed: faults.internalErrorRate must be from 0 to 1".into());
+    }
+    let latency = Duration::from_millis(options.latency_ms.or(seed.faults.latency_ms).unwrap_or(0));
+    let faults = faults::Faults::new(
+        &rate_limits,
+        internal_error_rate,
+        latency,
+        options.random_seed,
+    );
+    let clock = clock::Clock::new(options.time_scale);
+    let store = store::Store::new(
+        &seed,
+        clock,
+        options.random_seed,
+        &options.account_id,
+        &options.region,
+    );
+
+    let (sink, queued) = mpsc::unbounded_channel();
+    let app = server::App::new(store, faults, sink);
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|error| format!("cannot listen on {}: {error}", options.listen))?;
+    let address = listener
+        .local_addr()
+        .map_err(|error| format!("cannot read the listening address: {error}"))?;
+
+    let sinks = events::EventSinks {
+        file: options.events_file.clone(),
+        urls: options.events_urls.clone(),
+    };
+    let reporter = app.clone();
+    let delivery = tokio::spawn(events::deliver(sinks, queued, move |delivery| {
+        reporter.record_delivery(delivery)
+    }));
+    let ticking = app.clone();
+    let ticker = tokio::spawn(async move {
+        let mut interval = tokio::time::interval(TICK);
+        loop {
+            interval.tick().await;
+            ticking.tick();
+        }
+    });
+    let (shutdown, stop_signal) = oneshot::channel::<()>();
+    let router = server::router(app.clone());
+    let server = tokio::spawn(async move {
+        let serving = axum::serve(listener, router).with_graceful_shutdown(async {
+            let _ = stop_signal.await;
+        });
+        if let Err(error) = serving.await {
+            tracing::error!(%error, "server stopped with an error");
+        }
+    });
+    Ok(Emulator {
+        address,
+        app,
+        shutdown,
+        server,
+        ticker,
+        delivery,
+    })
+}

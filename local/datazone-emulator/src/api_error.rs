@@ -1,0 +1,79 @@
+//! DataZone's modeled errors, as the service sends them: the modeled HTTP
+//! status, `x-amzn-ErrorType: <shape name>` and `{"message": …}`.
+
+use axum::http::StatusCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorShape {
+    Validation,
+    Unauthorized,
+    ServiceQuotaExceeded,
+    AccessDenied,
+    ResourceNotFound,
+    Conflict,
+    Throttling,
+    InternalServer,
+    /// No operation at that method and path (not modeled; AWS answers so too).
+    UnknownOperation,
+}
+
+impl ErrorShape {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Validation => "ValidationException",
+            Self::Unauthorized => "UnauthorizedException",
+            Self::ServiceQuotaExceeded => "ServiceQuotaExceededException",
+            Self::AccessDenied => "AccessDeniedException",
+            Self::ResourceNotFound => "ResourceNotFoundException",
+            Self::Conflict => "ConflictException",
+            Self::Throttling => "ThrottlingException",
+            Self::InternalServer => "InternalServerException",
+            Self::UnknownOperation => "UnknownOperationException",
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::Validation => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::ServiceQuotaExceeded => StatusCode::PAYMENT_REQUIRED,
+            Self::AccessDenied => StatusCode::FORBIDDEN,
+            Self::ResourceNotFound | Self::UnknownOperation => StatusCode::NOT_FOUND,
+            Self::Conflict => StatusCode::CONFLICT,
+            Self::Throttling => StatusCode::TOO_MANY_REQUESTS,
+            Self::InternalServer => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub shape: ErrorShape,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(shape: ErrorShape, message: impl Into<String>) -> Self {
+        Self {
+            shape,
+            message: message.into(),
+        }
+    }
+
+    pub fn validation(field: &str, problem: impl std::fmt::Display) -> Self {
+        Self::new(ErrorShape::Validation, format!("{field}: {problem}"))
+    }
+
+    pub fn not_found(what: &str, id: &str) -> Self {
+        Self::new(
+            ErrorShape::ResourceNotFound,
+            format!("{what} {id:?} was not found"),
+        )
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorShape::Conflict, message)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
