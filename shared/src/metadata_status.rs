@@ -89,6 +89,11 @@ pub struct MetadataStatus<D> {
 }
 
 impl<D: DataZone> MetadataStatus<D> {
+    /// The DataZone this handler talks to.
+    pub fn datazone(&self) -> &D {
+        &self.datazone
+    }
+
     pub fn new(datazone: D, polling: PollingPolicy) -> Self {
         Self { datazone, polling }
     }

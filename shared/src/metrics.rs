@@ -51,9 +51,20 @@ pub fn finished_run_document(namespace: &str, outcome: &RunOutcome, now: Timesta
     })
 }
 
-/// Writes `document` as one line; a metric lost to a closed stdout is not
-/// worth failing the invocation for.
-pub fn emit(document: &Value) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{document}");
+/// Where EMF documents go.
+pub trait MetricsSink: Send + Sync {
+    fn emit(&self, document: &Value);
+}
+
+/// Standard output, where Lambda's log capture picks EMF lines up.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StdoutMetrics;
+
+impl MetricsSink for StdoutMetrics {
+    /// One line per document; a metric lost to a closed stdout is not worth
+    /// failing the invocation for.
+    fn emit(&self, document: &Value) {
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{document}");
+    }
 }

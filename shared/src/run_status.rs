@@ -10,7 +10,7 @@ use crate::config::env_string;
 use crate::events::{DATA_SOURCE_RUN_EVENTS, Origin, parse_status_request};
 use crate::ids::DataSourceRunId;
 use crate::lambda::{Handler, Invocation};
-use crate::metrics;
+use crate::metrics::{self, MetricsSink, StdoutMetrics};
 use crate::outcome::OutcomeClass;
 use crate::payload::Payload;
 use crate::polling::PollingPolicy;
@@ -117,18 +117,39 @@ impl RunOutcome {
     }
 }
 
-pub struct RunStatus<D> {
+pub struct RunStatus<D, M = StdoutMetrics> {
     datazone: D,
     config: RunStatusConfig,
+    metrics: M,
 }
 
 impl<D: DataZone> RunStatus<D> {
+    /// Metrics go to standard output.
     pub fn new(datazone: D, config: RunStatusConfig) -> Self {
-        Self { datazone, config }
+        Self::with_metrics(datazone, config, StdoutMetrics)
     }
 }
 
-impl<D: DataZone> Handler for RunStatus<D> {
+impl<D: DataZone, M: MetricsSink> RunStatus<D, M> {
+    pub fn with_metrics(datazone: D, config: RunStatusConfig, metrics: M) -> Self {
+        Self {
+            datazone,
+            config,
+            metrics,
+        }
+    }
+
+    /// The DataZone this handler talks to.
+    pub fn datazone(&self) -> &D {
+        &self.datazone
+    }
+
+    pub fn metrics(&self) -> &M {
+        &self.metrics
+    }
+}
+
+impl<D: DataZone, M: MetricsSink> Handler for RunStatus<D, M> {
     type Output = RunOutcome;
 
     async fn handle(
@@ -164,7 +185,7 @@ impl<D: DataZone> Handler for RunStatus<D> {
                     duration_seconds = outcome.duration_seconds,
                     "data source run finished"
                 );
-                metrics::emit(&metrics::finished_run_document(
+                self.metrics.emit(&metrics::finished_run_document(
                     &self.config.metrics_namespace,
                     &outcome,
                     now,

@@ -204,6 +204,11 @@ pub struct StartRuns<D> {
 }
 
 impl<D: DataZone> StartRuns<D> {
+    /// The DataZone this handler talks to.
+    pub fn datazone(&self) -> &D {
+        &self.datazone
+    }
+
     pub fn new(datazone: D, config: StartRunsConfig) -> Self {
         Self { datazone, config }
     }

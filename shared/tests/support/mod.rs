@@ -1,0 +1,263 @@
+//! An in-memory DataZone behind the port, for handler tests.
+
+#![allow(dead_code)] // Each test file uses its own part of the support module.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use datazone_runs::Error;
+use datazone_runs::ids::{DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId};
+use datazone_runs::metadata_run::MetadataGenerationRun;
+use datazone_runs::metrics::MetricsSink;
+use datazone_runs::payload::Payload;
+use datazone_runs::port::{DataZone, RunsPage, RunsPageRequest, StartRunRequest};
+use datazone_runs::run::{DataSourceRun, DataSourceRunStatus, DataSourceRunType};
+use datazone_runs::timestamp::Timestamp;
+
+/// Pages are small so that listings cross page boundaries.
+const DEFAULT_PAGE_SIZE: usize = 2;
+
+#[derive(Default)]
+struct State {
+    /// Oldest first.
+    runs: Vec<DataSourceRun>,
+    tokens: HashMap<(String, String), String>,
+    metadata_runs: HashMap<String, MetadataGenerationRun>,
+    start_failures: HashMap<String, Error>,
+    /// Data sources whose next start finds a run started by someone else.
+    races: HashSet<String>,
+    calls: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct FakeDataZone {
+    state: Mutex<State>,
+}
+
+pub fn run(id: &str, data_source: &str, status: &str) -> DataSourceRun {
+    DataSourceRun {
+        id: id.into(),
+        domain_id: "dzd_sales2026".into(),
+        data_source_id: data_source.into(),
+        project_id: "prj_salesdata".into(),
+        status: DataSourceRunStatus::from_wire(status),
+        run_type: DataSourceRunType::Prioritized,
+        asset_statistics: None,
+        error: None,
+        lineage_import_status: None,
+        configuration_snapshot: None,
+        created_at: Timestamp::from_epoch_millis(1_700_000_000_000),
+        updated_at: Timestamp::from_epoch_millis(1_700_000_000_000),
+        started_at: None,
+        stopped_at: None,
+    }
+}
+
+impl FakeDataZone {
+    pub fn with_runs(runs: Vec<DataSourceRun>) -> Self {
+        let fake = Self::default();
+        fake.state.lock().unwrap().runs = runs;
+        fake
+    }
+
+    pub fn add_metadata_run(&self, run: MetadataGenerationRun) {
+        self.state
+            .lock()
+            .unwrap()
+            .metadata_runs
+            .insert(run.id.clone(), run);
+    }
+
+    pub fn fail_starts_of(&self, data_source: &str, error: Error) {
+        self.state
+            .lock()
+            .unwrap()
+            .start_failures
+            .insert(data_source.into(), error);
+    }
+
+    pub fn race_next_start_of(&self, data_source: &str) {
+        self.state.lock().unwrap().races.insert(data_source.into());
+    }
+
+    pub fn set_status(&self, run_id: &str, status: &str) {
+        let mut state = self.state.lock().unwrap();
+        let run = state.runs.iter_mut().find(|run| run.id == run_id).unwrap();
+        run.status = DataSourceRunStatus::from_wire(status);
+    }
+
+    pub fn runs(&self) -> Vec<DataSourceRun> {
+        self.state.lock().unwrap().runs.clone()
+    }
+
+    pub fn calls(&self, operation: &str) -> usize {
+        self.state
+            .lock()
+            .unwrap()
+            .calls
+            .iter()
+            .filter(|call| *call == operation)
+            .count()
+    }
+}
+
+impl DataZone for FakeDataZone {
+    async fn start_data_source_run(
+        &self,
+        request: &StartRunRequest,
+    ) -> Result<DataSourceRun, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("StartDataSourceRun".into());
+        let source = request.data_source.to_string();
+        if let Some(error) = state.start_failures.get(&source) {
+            return Err(error.clone());
+        }
+        let key = (source.clone(), request.client_token.clone());
+        if let Some(id) = state.tokens.get(&key) {
+            return Ok(state.runs.iter().find(|run| &run.id == id).unwrap().clone());
+        }
+        if state.races.remove(&source) {
+            let id = format!("other-{}", state.runs.len());
+            state.runs.push(run(&id, &source, "RUNNING"));
+            return Err(Error::Conflict("a run is already active".into()));
+        }
+        let id = format!("run-{}", state.runs.len());
+        let created = run(&id, &source, "REQUESTED");
+        state.runs.push(created.clone());
+        state.tokens.insert(key, id);
+        Ok(created)
+    }
+
+    async fn get_data_source_run(
+        &self,
+        _domain: &DomainId,
+        run: &DataSourceRunId,
+    ) -> Result<DataSourceRun, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("GetDataSourceRun".into());
+        state
+            .runs
+            .iter()
+            .find(|known| known.id == run.as_str())
+            .cloned()
+            .ok_or_else(|| Error::ResourceNotFound(format!("run {run}")))
+    }
+
+    async fn list_data_source_runs(&self, request: &RunsPageRequest) -> Result<RunsPage, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("ListDataSourceRuns".into());
+        let matching: Vec<DataSourceRun> = state
+            .runs
+            .iter()
+            .rev()
+            .filter(|run| run.data_source_id == request.data_source.as_str())
+            .filter(|run| {
+                request
+                    .status
+                    .as_ref()
+                    .is_none_or(|status| &run.status == status)
+            })
+            .cloned()
+            .collect();
+        let start: usize = request
+            .next_token
+            .as_deref()
+            .map_or(0, |token| token.parse().unwrap());
+        let size = request
+            .max_results
+            .map_or(DEFAULT_PAGE_SIZE, |size| size.get() as usize);
+        let end = (start + size).min(matching.len());
+        Ok(RunsPage {
+            items: matching[start..end].to_vec(),
+            next_token: (end < matching.len()).then(|| end.to_string()),
+        })
+    }
+
+    async fn get_metadata_generation_run(
+        &self,
+        _domain: &DomainId,
+        run: &MetadataGenerationRunId,
+    ) -> Result<MetadataGenerationRun, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("GetMetadataGenerationRun".into());
+        state
+            .metadata_runs
+            .get(run.as_str())
+            .cloned()
+            .ok_or_else(|| Error::ResourceNotFound(format!("metadata generation run {run}")))
+    }
+}
+
+pub fn domain() -> DomainId {
+    DomainId::parse("domainId", "dzd_sales2026").unwrap()
+}
+
+pub fn source(id: &str) -> DataSourceId {
+    DataSourceId::parse("dataSourceId", id).unwrap()
+}
+
+/// The sample events of one function, as (file name, payload).
+pub fn sample_events(function: &str) -> Vec<(String, Payload)> {
+    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../events")
+        .join(function);
+    let mut files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap_or_else(|error| panic!("{}: {error}", folder.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    assert!(
+        !files.is_empty(),
+        "no sample events in {}",
+        folder.display()
+    );
+    files
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, Payload::from_slice(&std::fs::read(&path).unwrap()))
+        })
+        .collect()
+}
+
+/// Payloads every function must refuse with `InvalidInput`.
+pub fn bad_payloads() -> Vec<Payload> {
+    [
+        &b""[..],
+        b"not json",
+        b"{",
+        b"null",
+        b"[]",
+        b"42",
+        b"\"text\"",
+        b"{}",
+        b"{\"domainId\": 5, \"runId\": true}",
+        b"{\"domainId\": \"dzd_sales2026\"}",
+        b"{\"domainId\": \"dzd_sales2026\", \"runId\": \"bad id!\"}",
+        b"{\"domainId\": \"sales\", \"runId\": \"r1\", \"dataSourceIds\": [\"ds\"], \"executionId\": \"x\"}",
+        b"{\"detail-type\": \"Scheduled Event\"}",
+        b"{\"detail-type\": \"Data Source Run Succeeded\", \"source\": \"aws.datazone\", \"detail\": {}}",
+        b"{\"detail-type\": 7, \"source\": \"aws.datazone\", \"detail\": {\"metadata\": {\"id\": \"r\", \"domain\": \"dzd_a\"}}}",
+    ]
+    .into_iter()
+    .map(Payload::from_slice)
+    .collect()
+}
+
+/// Keeps the EMF documents a handler emits.
+#[derive(Default)]
+pub struct RecordedMetrics(Mutex<Vec<serde_json::Value>>);
+
+impl RecordedMetrics {
+    pub fn documents(&self) -> Vec<serde_json::Value> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+impl MetricsSink for RecordedMetrics {
+    fn emit(&self, document: &serde_json::Value) {
+        self.0.lock().unwrap().push(document.clone());
+    }
+}
