@@ -71,7 +71,7 @@ impl Emulator {
         let _ = self.server.await;
         self.ticker.abort();
         let _ = self.ticker.await;
-        drop(self.app);
+        self.app.close_event_sink();
         let _ = self.delivery.await;
     }
 }

@@ -65,7 +65,8 @@ struct Shared {
     faults: Mutex<Faults>,
     counters: Mutex<Counters>,
     events: Mutex<Vec<Value>>,
-    sink: mpsc::UnboundedSender<Value>,
+    /// `None` once closed: delivery then drains what is queued and ends.
+    sink: Mutex<Option<mpsc::UnboundedSender<Value>>>,
     requests: AtomicU64,
 }
 
@@ -88,7 +89,7 @@ impl App {
             faults: Mutex::new(faults),
             counters: Mutex::new(Counters::default()),
             events: Mutex::new(Vec::new()),
-            sink,
+            sink: Mutex::new(Some(sink)),
             requests: AtomicU64::new(0),
         }))
     }
@@ -107,6 +108,11 @@ impl App {
 
     pub fn events(&self) -> Vec<Value> {
         lock(&self.0.events).clone()
+    }
+
+    /// Stops queuing events for delivery.
+    pub fn close_event_sink(&self) {
+        lock(&self.0.sink).take();
     }
 
     pub fn record_delivery(&self, delivery: Delivery) {
@@ -145,8 +151,10 @@ impl App {
                 id = %transition.resource_id,
                 "event emitted"
             );
-            // The sink only closes at shutdown, when events no longer matter.
-            let _ = self.0.sink.send(event.clone());
+            if let Some(sink) = lock(&self.0.sink).as_ref() {
+                // Delivery only ends after the sink is closed, so this cannot fail.
+                let _ = sink.send(event.clone());
+            }
             if kept.len() < EVENTS_KEPT {
                 kept.push(event);
             }

@@ -135,7 +135,6 @@ struct MetadataRecord {
     target_revision: Option<String>,
     types: Vec<String>,
     created_at: Millis,
-    in_progress_at: Millis,
     finishes_at: Millis,
     script: MetadataScript,
     canceled_at: Option<Millis>,
@@ -143,17 +142,17 @@ struct MetadataRecord {
 }
 
 impl MetadataRecord {
+    /// Runs start IN_PROGRESS: the SDK's model marks SUBMITTED deprecated.
     fn status_at(&self, now: Millis) -> &str {
         match self.canceled_at {
             Some(canceled) if canceled <= now => "CANCELED",
-            _ if now < self.in_progress_at => "SUBMITTED",
             _ if now < self.finishes_at || self.script.outcome == "HANG" => "IN_PROGRESS",
             _ => &self.script.outcome,
         }
     }
 
     fn is_terminal_at(&self, now: Millis) -> bool {
-        !matches!(self.status_at(now), "SUBMITTED" | "IN_PROGRESS")
+        self.status_at(now) != "IN_PROGRESS"
     }
 
     fn target(&self) -> Value {
@@ -781,7 +780,6 @@ impl Store {
             target_revision,
             types,
             created_at: now,
-            in_progress_at: now + self.clock.scaled(script.seconds / 10.0),
             finishes_at: now + self.clock.scaled(script.seconds),
             script,
             canceled_at: None,
