@@ -315,7 +315,7 @@ async fn inputs_are_validated_against_the_model() {
         client
             .get_data_source_run()
             .domain_identifier(DOMAIN)
-            .identifier(&"r".repeat(37))
+            .identifier("r".repeat(37))
             .send()
             .await
             .map(|_| ())
