@@ -508,16 +508,13 @@ impl Store {
         query: &Query,
         now: Millis,
     ) -> ApiResult<Value> {
-        let status = query.get("status");
-        if let Some(status) = status {
-            model::one_of("status", status, model::DATA_SOURCE_RUN_STATUSES)?;
-        }
+        let status = enum_param(query, "status", model::DATA_SOURCE_RUN_STATUSES)?;
         let size = page_size(query.get("maxResults").map(String::as_str), 50)?;
         let domain = self.domain("domainIdentifier", domain_id)?;
         Self::data_source(domain, "dataSourceIdentifier", data_source_id)?;
         let scope = format!(
             "ListDataSourceRuns/{domain_id}/{data_source_id}/{}",
-            status.map_or("", String::as_str)
+            status.unwrap_or_default()
         );
         let runs = self
             .runs
@@ -526,12 +523,7 @@ impl Store {
             .filter(|run| run.domain_id == domain_id && run.data_source_id == data_source_id)
             .filter(|run| status.is_none_or(|status| run.status_at(now) == status))
             .map(|run| (run.id.clone(), Value::Object(run.summary(now))));
-        page_output(paginate(
-            &scope,
-            query.get("nextToken").map(String::as_str),
-            size,
-            runs,
-        )?)
+        page(query, size, &scope, runs)
     }
 
     pub fn list_data_source_run_activities(
@@ -541,17 +533,14 @@ impl Store {
         query: &Query,
         now: Millis,
     ) -> ApiResult<Value> {
-        let status = query.get("status");
-        if let Some(status) = status {
-            model::one_of("status", status, model::DATA_ASSET_ACTIVITY_STATUSES)?;
-        }
+        let status = enum_param(query, "status", model::DATA_ASSET_ACTIVITY_STATUSES)?;
         let size = page_size(query.get("maxResults").map(String::as_str), 50)?;
         self.domain("domainIdentifier", domain_id)?;
         let run = self.run(domain_id, "identifier", run_id)?;
         let finished = now >= run.stopped_at;
         let scope = format!(
             "ListDataSourceRunActivities/{domain_id}/{run_id}/{}",
-            status.map_or("", String::as_str)
+            status.unwrap_or_default()
         );
         let activities = run
             .script
@@ -559,7 +548,7 @@ impl Store {
             .iter()
             .enumerate()
             .filter(|_| finished)
-            .filter(|(_, asset)| status.is_none_or(|status| &asset.status == status))
+            .filter(|(_, asset)| status.is_none_or(|status| asset.status == status))
             .map(|(index, asset)| {
                 let mut activity = json!({
                     "database": asset.database,
@@ -579,12 +568,7 @@ impl Store {
                 }
                 (index.to_string(), activity)
             });
-        page_output(paginate(
-            &scope,
-            query.get("nextToken").map(String::as_str),
-            size,
-            activities,
-        )?)
+        page(query, size, &scope, activities)
     }
 
     // ---- data sources ----
@@ -648,9 +632,7 @@ impl Store {
         let project = query
             .get("projectIdentifier")
             .ok_or_else(|| ApiError::validation("projectIdentifier", "is required"))?;
-        if let Some(status) = query.get("status") {
-            model::one_of("status", status, model::DATA_SOURCE_STATUSES)?;
-        }
+        enum_param(query, "status", model::DATA_SOURCE_STATUSES)?;
         for field in ["type", "name"] {
             if let Some(value) = query.get(field) {
                 model::length(field, value, 1, 256)?;
@@ -682,12 +664,7 @@ impl Store {
                     Value::Object(self.data_source_summary(domain, source, now)),
                 )
             });
-        page_output(paginate(
-            &scope,
-            query.get("nextToken").map(String::as_str),
-            size,
-            sources,
-        )?)
+        page(query, size, &scope, sources)
     }
 
     // ---- metadata generation runs ----
@@ -802,9 +779,7 @@ impl Store {
         query: &Query,
         now: Millis,
     ) -> ApiResult<Value> {
-        if let Some(kind) = query.get("type") {
-            model::one_of("type", kind, model::METADATA_GENERATION_RUN_TYPES)?;
-        }
+        enum_param(query, "type", model::METADATA_GENERATION_RUN_TYPES)?;
         self.domain("domainIdentifier", domain_id)?;
         let index = self.metadata_run(domain_id, "identifier", run_id)?;
         Ok(self.metadata_runs[index].full(now))
@@ -816,14 +791,8 @@ impl Store {
         query: &Query,
         now: Millis,
     ) -> ApiResult<Value> {
-        let status = query.get("status");
-        if let Some(status) = status {
-            model::one_of("status", status, model::METADATA_GENERATION_RUN_STATUSES)?;
-        }
-        let kind = query.get("type");
-        if let Some(kind) = kind {
-            model::one_of("type", kind, model::METADATA_GENERATION_RUN_TYPES)?;
-        }
+        let status = enum_param(query, "status", model::METADATA_GENERATION_RUN_STATUSES)?;
+        let kind = enum_param(query, "type", model::METADATA_GENERATION_RUN_TYPES)?;
         let target = query.get("targetIdentifier");
         if let Some(target) = target {
             model::resource_id("targetIdentifier", target)?;
@@ -832,8 +801,8 @@ impl Store {
         self.domain("domainIdentifier", domain_id)?;
         let scope = format!(
             "ListMetadataGenerationRuns/{domain_id}/{}/{}/{}",
-            status.map_or("", String::as_str),
-            kind.map_or("", String::as_str),
+            status.unwrap_or_default(),
+            kind.unwrap_or_default(),
             target.map_or("", String::as_str)
         );
         let runs = self
@@ -842,15 +811,10 @@ impl Store {
             .rev()
             .filter(|run| run.domain_id == domain_id)
             .filter(|run| status.is_none_or(|status| run.status_at(now) == status))
-            .filter(|run| kind.is_none_or(|kind| run.types.contains(kind)))
+            .filter(|run| kind.is_none_or(|kind| run.types.iter().any(|known| known == kind)))
             .filter(|run| target.is_none_or(|target| &run.target_identifier == target))
             .map(|run| (run.id.clone(), Value::Object(run.item(now))));
-        page_output(paginate(
-            &scope,
-            query.get("nextToken").map(String::as_str),
-            size,
-            runs,
-        )?)
+        page(query, size, &scope, runs)
     }
 
     pub fn cancel_metadata_generation_run(
@@ -875,12 +839,9 @@ impl Store {
     // ---- discovery ----
 
     pub fn list_domains(&self, query: &Query) -> ApiResult<Value> {
-        let status = query.get("status");
-        if let Some(status) = status {
-            model::one_of("status", status, model::DOMAIN_STATUSES)?;
-        }
+        let status = enum_param(query, "status", model::DOMAIN_STATUSES)?;
         let size = page_size(query.get("maxResults").map(String::as_str), 25)?;
-        let scope = format!("ListDomains/{}", status.map_or("", String::as_str));
+        let scope = format!("ListDomains/{}", status.unwrap_or_default());
         let domains = self
             .domains
             .iter()
@@ -902,12 +863,7 @@ impl Store {
                 }
                 (domain.seed.id.clone(), summary)
             });
-        page_output(paginate(
-            &scope,
-            query.get("nextToken").map(String::as_str),
-            size,
-            domains,
-        )?)
+        page(query, size, &scope, domains)
     }
 
     pub fn list_projects(&self, domain_id: &str, query: &Query) -> ApiResult<Value> {
@@ -959,12 +915,7 @@ impl Store {
                 });
                 (project.id.clone(), summary)
             });
-        page_output(paginate(
-            &scope,
-            query.get("nextToken").map(String::as_str),
-            size,
-            projects,
-        )?)
+        page(query, size, &scope, projects)
     }
 }
 
@@ -1000,7 +951,24 @@ fn start_metadata_output(run: &MetadataRecord, now: Millis) -> Value {
     Value::Object(output)
 }
 
-fn page_output((items, next_token): (Vec<Value>, Option<String>)) -> ApiResult<Value> {
+/// A query parameter restricted to an enum's documented values.
+fn enum_param<'q>(query: &'q Query, field: &str, allowed: &[&str]) -> ApiResult<Option<&'q str>> {
+    let value = query.get(field).map(String::as_str);
+    if let Some(value) = value {
+        model::one_of(field, value, allowed)?;
+    }
+    Ok(value)
+}
+
+/// One page of a List operation's `items`, after the query's `nextToken`.
+fn page(
+    query: &Query,
+    size: usize,
+    scope: &str,
+    items: impl Iterator<Item = (String, Value)>,
+) -> ApiResult<Value> {
+    let token = query.get("nextToken").map(String::as_str);
+    let (items, next_token) = paginate(scope, token, size, items)?;
     let mut output = json!({ "items": items });
     if let Some(token) = next_token {
         output["nextToken"] = json!(token);

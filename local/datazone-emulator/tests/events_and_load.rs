@@ -5,11 +5,9 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use aws_sdk_datazone::types::{
-    MetadataGenerationRunTarget, MetadataGenerationRunType, MetadataGenerationTargetType,
-};
+use aws_sdk_datazone::types::MetadataGenerationRunType;
 use axum::routing::post;
-use common::{calls, client, emulator, temp_path};
+use common::{asset, calls, client, emulator, temp_path};
 use serde_json::{Value, json};
 
 const DOMAIN: &str = "dzd_sales2026";
@@ -117,19 +115,13 @@ async fn metadata_generation_outcomes_emit_their_events() {
         .await
         .unwrap();
     wait_until("the harvest to finish", || emulator.events().len() >= 2).await;
-    for asset in ["ast_orders", "ast_customers"] {
+    for asset_id in ["ast_orders", "ast_customers"] {
         client
             .start_metadata_generation_run()
             .domain_identifier(DOMAIN)
             .owning_project_identifier("prj_salesdata")
             .types(MetadataGenerationRunType::BusinessDescriptions)
-            .target(
-                MetadataGenerationRunTarget::builder()
-                    .r#type(MetadataGenerationTargetType::Asset)
-                    .identifier(asset)
-                    .build()
-                    .unwrap(),
-            )
+            .target(asset(asset_id))
             .send()
             .await
             .unwrap();
@@ -212,13 +204,7 @@ async fn two_hundred_concurrent_clients_lose_nothing() {
                     .domain_identifier(DOMAIN)
                     .owning_project_identifier("p")
                     .types(MetadataGenerationRunType::BusinessNames)
-                    .target(
-                        MetadataGenerationRunTarget::builder()
-                            .r#type(MetadataGenerationTargetType::Asset)
-                            .identifier(format!("asset{i}"))
-                            .build()
-                            .unwrap(),
-                    )
+                    .target(asset(format!("asset{i}")))
                     .send()
                     .await
                     .expect("start metadata generation");

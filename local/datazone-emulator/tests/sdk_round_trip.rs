@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use aws_sdk_datazone::error::ProvideErrorMetadata;
 use aws_sdk_datazone::types::{
     DataAssetActivityStatus, DataSourceRunStatus, MetadataGenerationRunStatus,
-    MetadataGenerationRunTarget, MetadataGenerationRunType, MetadataGenerationTargetType,
+    MetadataGenerationRunType,
 };
-use common::{calls, client, emulator, raw};
+use common::{asset, calls, client, emulator, raw};
 use serde_json::json;
 
 const DOMAIN: &str = "dzd_sales2026";
@@ -510,13 +510,7 @@ async fn timestamps_follow_each_shape_on_the_wire() {
         .domain_identifier(DOMAIN)
         .owning_project_identifier("prj_salesdata")
         .types(MetadataGenerationRunType::BusinessDescriptions)
-        .target(
-            MetadataGenerationRunTarget::builder()
-                .r#type(MetadataGenerationTargetType::Asset)
-                .identifier("ast_orders")
-                .build()
-                .unwrap(),
-        )
+        .target(asset("ast_orders"))
         .send()
         .await
         .unwrap();
@@ -646,13 +640,7 @@ async fn metadata_generation_runs_follow_their_script_and_can_be_cancelled() {
             .owning_project_identifier("p")
             .types(MetadataGenerationRunType::BusinessDescriptions)
             .client_token(token)
-            .target(
-                MetadataGenerationRunTarget::builder()
-                    .r#type(MetadataGenerationTargetType::Asset)
-                    .identifier(target)
-                    .build()
-                    .unwrap(),
-            )
+            .target(asset(target))
             .send()
     };
     let unknown = start("nothing", "t0").await.unwrap_err();
@@ -743,13 +731,7 @@ async fn metadata_generation_runs_follow_their_script_and_can_be_cancelled() {
 async fn assets_a_finished_run_imported_can_be_enriched() {
     let emulator = emulator(&["--time-scale", "10000"], None).await;
     let client = client(&emulator, 1);
-    let target = || {
-        MetadataGenerationRunTarget::builder()
-            .r#type(MetadataGenerationTargetType::Asset)
-            .identifier("ast_orders")
-            .build()
-            .unwrap()
-    };
+    let target = || asset("ast_orders");
     let start = || {
         client
             .start_metadata_generation_run()

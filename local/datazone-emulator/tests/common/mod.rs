@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use aws_sdk_datazone::Client;
 use aws_sdk_datazone::config::retry::RetryConfig;
 use aws_sdk_datazone::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_datazone::types::{MetadataGenerationRunTarget, MetadataGenerationTargetType};
 use clap::Parser;
 use datazone_local::{Emulator, Options};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -93,4 +94,13 @@ pub fn calls(emulator: &Emulator, operation: &str, status: u16) -> u64 {
     emulator.counters()["operations"][operation]["byStatus"][status.to_string()]
         .as_u64()
         .unwrap_or(0)
+}
+
+/// A metadata generation target: the asset `id`.
+pub fn asset(id: impl Into<String>) -> MetadataGenerationRunTarget {
+    MetadataGenerationRunTarget::builder()
+        .r#type(MetadataGenerationTargetType::Asset)
+        .identifier(id)
+        .build()
+        .expect("type and identifier are set")
 }
