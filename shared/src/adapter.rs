@@ -2,7 +2,6 @@
 
 use aws_sdk_datazone::Client;
 use aws_sdk_datazone::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_sdk_datazone::operation::get_metadata_generation_run::GetMetadataGenerationRunOutput;
 use aws_sdk_datazone::types as sdk;
 
 use crate::Error;
@@ -12,7 +11,10 @@ use crate::metadata_run::{
     MetadataGenerationRun, MetadataGenerationRunStatus, MetadataGenerationTarget,
     MetadataGenerationType, MetadataGenerationTypeStat,
 };
-use crate::port::{DataZone, RunsPage, RunsPageRequest, StartRunRequest};
+use crate::port::{
+    ActivitiesPage, ActivitiesPageRequest, AssetActivity, DataZone, RunsPage, RunsPageRequest,
+    StartMetadataRequest, StartRunRequest,
+};
 use crate::run::{
     AssetStatistics, DataSourceErrorType, DataSourceRun, DataSourceRunStatus, DataSourceRunType,
     LineageImportStatus, RunError,
@@ -109,40 +111,50 @@ macro_rules! data_source_run {
     }};
 }
 
-#[allow(deprecated)] // `type` is read only when a service omits `types`.
-fn metadata_generation_run(output: &GetMetadataGenerationRunOutput) -> MetadataGenerationRun {
-    let types = if output.types().is_empty() {
-        output.r#type().into_iter().collect::<Vec<_>>()
-    } else {
-        output.types().iter().collect()
-    };
-    MetadataGenerationRun {
-        id: output.id().to_owned(),
-        domain_id: output.domain_id().to_owned(),
-        owning_project_id: output.owning_project_id().to_owned(),
-        status: output
-            .status()
-            .map(|status| MetadataGenerationRunStatus::from_wire(status.as_str())),
-        target: output.target().map(|target| MetadataGenerationTarget {
-            target_type: target.r#type().as_str().to_owned(),
-            identifier: target.identifier().to_owned(),
-            revision: target.revision().map(str::to_owned),
-        }),
-        types: types
-            .into_iter()
-            .map(|kind| MetadataGenerationType::from_wire(kind.as_str()))
-            .collect(),
-        type_stats: output
-            .type_stats()
-            .iter()
-            .map(|stat| MetadataGenerationTypeStat {
-                generation_type: MetadataGenerationType::from_wire(stat.r#type().as_str()),
-                status: MetadataGenerationRunStatus::from_wire(stat.status().as_str()),
-                error_message: stat.error_message().map(str::to_owned),
-            })
-            .collect(),
-        created_at: output.created_at().map(Timestamp::from),
-        created_by: output.created_by().map(str::to_owned),
+/// GetMetadataGenerationRun and StartMetadataGenerationRun return the same
+/// run fields under two SDK types; only the Get output has a target and
+/// per-type statistics, and only there is the owning project required.
+macro_rules! metadata_generation_run {
+    ($output:expr, owning_project: $owning_project:expr, target: $target:expr, type_stats: $type_stats:expr) => {{
+        let output = $output;
+        #[allow(deprecated)] // `type` is read only when a service omits `types`.
+        let types = if output.types().is_empty() {
+            output.r#type().into_iter().collect::<Vec<_>>()
+        } else {
+            output.types().iter().collect()
+        };
+        MetadataGenerationRun {
+            id: output.id().to_owned(),
+            domain_id: output.domain_id().to_owned(),
+            owning_project_id: $owning_project,
+            status: output
+                .status()
+                .map(|status| MetadataGenerationRunStatus::from_wire(status.as_str())),
+            target: $target,
+            types: types
+                .into_iter()
+                .map(|kind| MetadataGenerationType::from_wire(kind.as_str()))
+                .collect(),
+            type_stats: $type_stats,
+            created_at: output.created_at().map(Timestamp::from),
+            created_by: output.created_by().map(str::to_owned),
+        }
+    }};
+}
+
+fn target(target: &sdk::MetadataGenerationRunTarget) -> MetadataGenerationTarget {
+    MetadataGenerationTarget {
+        target_type: target.r#type().as_str().to_owned(),
+        identifier: target.identifier().to_owned(),
+        revision: target.revision().map(str::to_owned),
+    }
+}
+
+fn type_stat(stat: &sdk::MetadataGenerationRunTypeStat) -> MetadataGenerationTypeStat {
+    MetadataGenerationTypeStat {
+        generation_type: MetadataGenerationType::from_wire(stat.r#type().as_str()),
+        status: MetadataGenerationRunStatus::from_wire(stat.status().as_str()),
+        error_message: stat.error_message().map(str::to_owned),
     }
 }
 
@@ -236,6 +248,74 @@ impl DataZone for SdkDataZone {
             .send()
             .await
             .map_err(map_sdk_error)?;
-        Ok(metadata_generation_run(&output))
+        Ok(metadata_generation_run!(
+            &output,
+            owning_project: output.owning_project_id().to_owned(),
+            target: output.target().map(target),
+            type_stats: output.type_stats().iter().map(type_stat).collect()
+        ))
+    }
+
+    async fn list_data_source_run_activities(
+        &self,
+        request: &ActivitiesPageRequest,
+    ) -> Result<ActivitiesPage, Error> {
+        let output = self
+            .client
+            .list_data_source_run_activities()
+            .domain_identifier(request.domain.as_str())
+            .identifier(request.run.as_str())
+            .max_results(i32::from(crate::ids::PageSize::MAX))
+            .set_next_token(request.next_token.clone())
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(ActivitiesPage {
+            items: output
+                .items()
+                .iter()
+                .map(|activity| AssetActivity {
+                    database: activity.database().to_owned(),
+                    technical_name: activity.technical_name().to_owned(),
+                    status: activity.data_asset_status().as_str().to_owned(),
+                    asset_id: activity.data_asset_id().map(str::to_owned),
+                })
+                .collect(),
+            next_token: output.next_token().map(str::to_owned),
+        })
+    }
+
+    async fn start_metadata_generation_run(
+        &self,
+        request: &StartMetadataRequest,
+    ) -> Result<MetadataGenerationRun, Error> {
+        let target = sdk::MetadataGenerationRunTarget::builder()
+            .r#type(sdk::MetadataGenerationTargetType::Asset)
+            .identifier(&request.asset_id)
+            .build()
+            .map_err(|error| Error::invalid_input("target", error.to_string()))?;
+        let output = self
+            .client
+            .start_metadata_generation_run()
+            .domain_identifier(request.domain.as_str())
+            .owning_project_identifier(&request.owning_project)
+            .target(target.clone())
+            .set_types(Some(
+                request
+                    .types
+                    .iter()
+                    .map(|kind| sdk::MetadataGenerationRunType::from(kind.as_str()))
+                    .collect(),
+            ))
+            .client_token(&request.client_token)
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(metadata_generation_run!(
+            &output,
+            owning_project: output.owning_project_id().unwrap_or(&request.owning_project).to_owned(),
+            target: Some(self::target(&target)),
+            type_stats: Vec::new()
+        ))
     }
 }

@@ -5,6 +5,7 @@
 //! change once published (README lists them).
 
 use lambda_runtime::Diagnostic;
+use serde::Serialize;
 use thiserror::Error as ThisError;
 
 #[derive(Debug, Clone, PartialEq, Eq, ThisError)]
@@ -100,6 +101,22 @@ impl Error {
             self,
             Self::Throttling(_) | Self::InternalServer(_) | Self::Timeout(_) | Self::Unreachable(_)
         )
+    }
+}
+
+/// A failure reported for one item of a batch, under its stable name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorReport {
+    pub name: String,
+    pub message: String,
+}
+
+impl From<&Error> for ErrorReport {
+    fn from(error: &Error) -> Self {
+        Self {
+            name: error.name().to_owned(),
+            message: error.to_string(),
+        }
     }
 }
 

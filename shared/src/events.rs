@@ -96,6 +96,14 @@ struct StatusQuery {
     data_source_id: Option<String>,
 }
 
+/// The `detail-type` of an EventBridge event payload.
+pub fn detail_type(payload: &Payload) -> Option<&str> {
+    match payload {
+        Payload::Json(value) => value.get("detail-type").and_then(Value::as_str),
+        Payload::NotJson(_) => None,
+    }
+}
+
 /// Whether `object` looks like an EventBridge event rather than a direct input.
 pub fn is_eventbridge_event(object: &Map<String, Value>) -> bool {
     object.contains_key("detail-type")

@@ -1,7 +1,8 @@
 //! Domain crate for automating Amazon DataZone catalog ingestion.
 //!
-//! The three Lambda functions are thin wrappers around the handlers here:
-//! [`start_runs`], [`run_status`] and [`metadata_status`]. Each handler talks
+//! The Lambda functions are thin wrappers around the handlers here:
+//! [`start_runs`], [`run_status`], [`metadata_status`] and
+//! [`start_metadata`]. Each handler talks
 //! to DataZone only through the [`port::DataZone`] trait; [`adapter`] implements
 //! it on `aws-sdk-datazone`, and tests implement it in memory.
 
@@ -22,6 +23,7 @@ pub mod polling;
 pub mod port;
 pub mod run;
 pub mod run_status;
+pub mod start_metadata;
 pub mod start_runs;
 pub mod telemetry;
 pub mod timestamp;

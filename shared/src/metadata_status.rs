@@ -99,6 +99,43 @@ impl<D: DataZone> MetadataStatus<D> {
     }
 }
 
+/// Reads the metadata generation run a query or event names: the logic of
+/// the metadata-status function, also used by run-status for DataZone's
+/// metadata generation events.
+pub async fn check_metadata_run(
+    datazone: &impl DataZone,
+    payload: Payload,
+    polling: &PollingPolicy,
+) -> Result<MetadataOutcome, Error> {
+    let request = parse_status_request(
+        payload,
+        METADATA_GENERATION_EVENTS,
+        MetadataGenerationRunId::parse,
+    )?;
+    let span = tracing::info_span!(
+        "metadata_status",
+        domain_id = %request.domain,
+        run_id = %request.run,
+        execution_id = request.execution_id.as_deref(),
+    );
+    async {
+        let run = datazone
+            .get_metadata_generation_run(&request.domain, &request.run)
+            .await?;
+        let outcome = MetadataOutcome::assess(run, request.origin, Timestamp::now(), polling);
+        tracing::info!(
+            status = outcome.status.as_ref().map(|status| status.as_str()),
+            outcome = ?outcome.outcome,
+            target = outcome.target.as_ref().map(|target| target.identifier.as_str()),
+            next_wait_seconds = outcome.next_wait_seconds,
+            "metadata generation run checked"
+        );
+        Ok(outcome)
+    }
+    .instrument(span)
+    .await
+}
+
 impl<D: DataZone> Handler for MetadataStatus<D> {
     type Output = MetadataOutcome;
 
@@ -107,34 +144,6 @@ impl<D: DataZone> Handler for MetadataStatus<D> {
         payload: Payload,
         _invocation: &Invocation,
     ) -> Result<MetadataOutcome, Error> {
-        let request = parse_status_request(
-            payload,
-            METADATA_GENERATION_EVENTS,
-            MetadataGenerationRunId::parse,
-        )?;
-        let span = tracing::info_span!(
-            "metadata_status",
-            domain_id = %request.domain,
-            run_id = %request.run,
-            execution_id = request.execution_id.as_deref(),
-        );
-        async {
-            let run = self
-                .datazone
-                .get_metadata_generation_run(&request.domain, &request.run)
-                .await?;
-            let outcome =
-                MetadataOutcome::assess(run, request.origin, Timestamp::now(), &self.polling);
-            tracing::info!(
-                status = outcome.status.as_ref().map(|status| status.as_str()),
-                outcome = ?outcome.outcome,
-                target = outcome.target.as_ref().map(|target| target.identifier.as_str()),
-                next_wait_seconds = outcome.next_wait_seconds,
-                "metadata generation run checked"
-            );
-            Ok(outcome)
-        }
-        .instrument(span)
-        .await
+        check_metadata_run(&self.datazone, payload, &self.polling).await
     }
 }

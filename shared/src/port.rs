@@ -8,7 +8,7 @@ use std::future::Future;
 
 use crate::Error;
 use crate::ids::{DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize};
-use crate::metadata_run::MetadataGenerationRun;
+use crate::metadata_run::{MetadataGenerationRun, MetadataGenerationType};
 use crate::run::{DataSourceRun, DataSourceRunStatus};
 
 /// StartDataSourceRun.
@@ -37,6 +37,40 @@ pub struct RunsPage {
     pub next_token: Option<String>,
 }
 
+/// One ListDataSourceRunActivities call: one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivitiesPageRequest {
+    pub domain: DomainId,
+    pub run: DataSourceRunId,
+    pub next_token: Option<String>,
+}
+
+/// What one data source run did to one asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetActivity {
+    pub database: String,
+    pub technical_name: String,
+    /// `DataAssetActivityStatus`, e.g. `SUCCEEDED_CREATED`.
+    pub status: String,
+    pub asset_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ActivitiesPage {
+    pub items: Vec<AssetActivity>,
+    pub next_token: Option<String>,
+}
+
+/// StartMetadataGenerationRun for one asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartMetadataRequest {
+    pub domain: DomainId,
+    pub owning_project: String,
+    pub asset_id: String,
+    pub types: Vec<MetadataGenerationType>,
+    pub client_token: String,
+}
+
 pub trait DataZone: Send + Sync {
     fn start_data_source_run(
         &self,
@@ -58,5 +92,15 @@ pub trait DataZone: Send + Sync {
         &self,
         domain: &DomainId,
         run: &MetadataGenerationRunId,
+    ) -> impl Future<Output = Result<MetadataGenerationRun, Error>> + Send;
+
+    fn list_data_source_run_activities(
+        &self,
+        request: &ActivitiesPageRequest,
+    ) -> impl Future<Output = Result<ActivitiesPage, Error>> + Send;
+
+    fn start_metadata_generation_run(
+        &self,
+        request: &StartMetadataRequest,
     ) -> impl Future<Output = Result<MetadataGenerationRun, Error>> + Send;
 }

@@ -7,9 +7,12 @@ use tracing::Instrument;
 
 use crate::Error;
 use crate::config::env_string;
-use crate::events::{DATA_SOURCE_RUN_EVENTS, Origin, parse_status_request};
+use crate::events::{
+    DATA_SOURCE_RUN_EVENTS, METADATA_GENERATION_EVENTS, Origin, detail_type, parse_status_request,
+};
 use crate::ids::DataSourceRunId;
 use crate::lambda::{Handler, Invocation};
+use crate::metadata_status::{MetadataOutcome, check_metadata_run};
 use crate::metrics::{self, MetricsSink, StdoutMetrics};
 use crate::outcome::OutcomeClass;
 use crate::payload::Payload;
@@ -117,6 +120,24 @@ impl RunOutcome {
     }
 }
 
+/// What run-status answers: a data source run's outcome, or, for DataZone's
+/// metadata generation events, that run's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum StatusOutcome {
+    DataSourceRun(RunOutcome),
+    MetadataGeneration(MetadataOutcome),
+}
+
+impl StatusOutcome {
+    pub fn data_source_run(self) -> Option<RunOutcome> {
+        match self {
+            Self::DataSourceRun(outcome) => Some(outcome),
+            Self::MetadataGeneration(_) => None,
+        }
+    }
+}
+
 pub struct RunStatus<D, M = StdoutMetrics> {
     datazone: D,
     config: RunStatusConfig,
@@ -150,13 +171,17 @@ impl<D: DataZone, M: MetricsSink> RunStatus<D, M> {
 }
 
 impl<D: DataZone, M: MetricsSink> Handler for RunStatus<D, M> {
-    type Output = RunOutcome;
+    type Output = StatusOutcome;
 
     async fn handle(
         &self,
         payload: Payload,
         _invocation: &Invocation,
-    ) -> Result<RunOutcome, Error> {
+    ) -> Result<StatusOutcome, Error> {
+        if detail_type(&payload).is_some_and(|kind| METADATA_GENERATION_EVENTS.contains(&kind)) {
+            let outcome = check_metadata_run(&self.datazone, payload, &self.config.polling).await?;
+            return Ok(StatusOutcome::MetadataGeneration(outcome));
+        }
         let request =
             parse_status_request(payload, DATA_SOURCE_RUN_EVENTS, DataSourceRunId::parse)?;
         let span = tracing::info_span!(
@@ -197,7 +222,7 @@ impl<D: DataZone, M: MetricsSink> Handler for RunStatus<D, M> {
                     "data source run not finished"
                 );
             }
-            Ok(outcome)
+            Ok(StatusOutcome::DataSourceRun(outcome))
         }
         .instrument(span)
         .await

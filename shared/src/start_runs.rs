@@ -8,6 +8,7 @@ use tracing::Instrument;
 
 use crate::Error;
 use crate::config::{env_data_sources, env_domain, env_number};
+use crate::error::ErrorReport;
 use crate::events::is_eventbridge_event;
 use crate::ids::{DataSourceId, DomainId};
 use crate::lambda::{Handler, Invocation};
@@ -155,22 +156,6 @@ pub enum StartAction {
     Started,
     AlreadyActive,
     Failed,
-}
-
-/// A failure reported for one data source, under its stable name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ErrorReport {
-    pub name: String,
-    pub message: String,
-}
-
-impl From<&Error> for ErrorReport {
-    fn from(error: &Error) -> Self {
-        Self {
-            name: error.name().to_owned(),
-            message: error.to_string(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,16 +4,46 @@
 use uuid::Uuid;
 
 use crate::ids::{DataSourceId, DomainId};
+use crate::metadata_run::MetadataGenerationType;
 
 /// Fixed namespace for this project's name-based (v5) UUIDs.
 const CLIENT_TOKEN_NAMESPACE: Uuid = Uuid::from_u128(0x6f1d_2b0c_8e4a_4f7e_9a35_0d2c_51b7_e9a1);
 
-/// The clientToken for starting `data_source` on behalf of one trigger (an
-/// EventBridge event id or a Step Functions execution id). The same trigger
-/// always yields the same token, so DataZone starts at most one run for it.
-pub fn client_token(trigger_id: &str, domain: &DomainId, data_source: &DataSourceId) -> String {
-    let name = format!("start-data-source-run\n{trigger_id}\n{domain}\n{data_source}");
+/// The same purpose, trigger and parts always give the same token, so
+/// DataZone starts at most one run for them.
+fn derive(purpose: &str, trigger_id: &str, parts: &[&str]) -> String {
+    let name = [purpose, trigger_id]
+        .iter()
+        .chain(parts)
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
     Uuid::new_v5(&CLIENT_TOKEN_NAMESPACE, name.as_bytes()).to_string()
+}
+
+/// The clientToken for starting `data_source` on behalf of one trigger (an
+/// EventBridge event id or a Step Functions execution id).
+pub fn client_token(trigger_id: &str, domain: &DomainId, data_source: &DataSourceId) -> String {
+    derive(
+        "start-data-source-run",
+        trigger_id,
+        &[domain.as_str(), data_source.as_str()],
+    )
+}
+
+/// The clientToken for generating `types` for `asset_id` on behalf of one trigger.
+pub fn metadata_generation_token(
+    trigger_id: &str,
+    domain: &DomainId,
+    asset_id: &str,
+    types: &[MetadataGenerationType],
+) -> String {
+    let types: Vec<&str> = types.iter().map(MetadataGenerationType::as_str).collect();
+    derive(
+        "start-metadata-generation-run",
+        trigger_id,
+        &[domain.as_str(), asset_id, &types.join(",")],
+    )
 }
 
 #[cfg(test)]
@@ -44,6 +74,16 @@ mod tests {
         assert_ne!(base, client_token("exec-2", &d, &s));
         assert_ne!(base, client_token("exec-1", &d2, &s));
         assert_ne!(base, client_token("exec-1", &d, &s2));
+        let descriptions = [MetadataGenerationType::BusinessDescriptions];
+        let names = [MetadataGenerationType::BusinessNames];
+        assert_ne!(
+            base,
+            metadata_generation_token("exec-1", &d, "src1", &descriptions)
+        );
+        assert_ne!(
+            metadata_generation_token("exec-1", &d, "a", &descriptions),
+            metadata_generation_token("exec-1", &d, "a", &names)
+        );
     }
 
     #[test]

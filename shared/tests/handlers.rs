@@ -64,7 +64,9 @@ async fn every_run_status_sample_reads_the_run_it_names() {
         let outcome = run_status(fake)
             .handle(payload, &Invocation::default())
             .await
-            .unwrap_or_else(|error| panic!("{name}: {error}"));
+            .unwrap_or_else(|error| panic!("{name}: {error}"))
+            .data_source_run()
+            .unwrap();
         assert_eq!(outcome.run_id, "bd1qd8gj2ns3zr", "{name}");
     }
 }
@@ -287,6 +289,8 @@ async fn a_finished_run_is_terminal_with_its_statistics_and_error() {
     let outcome = handler
         .handle(query("r1"), &Invocation::default())
         .await
+        .unwrap()
+        .data_source_run()
         .unwrap();
     assert!(outcome.terminal);
     let documents = handler.metrics().documents();
@@ -338,6 +342,8 @@ async fn every_status_maps_to_its_outcome_class() {
         let outcome = handler
             .handle(query("r1"), &Invocation::default())
             .await
+            .unwrap()
+            .data_source_run()
             .unwrap();
         assert_eq!(
             (outcome.outcome, outcome.terminal),
@@ -374,6 +380,40 @@ async fn an_unknown_run_is_a_typed_not_found() {
         .await
         .unwrap_err();
     assert_eq!(error.name(), "DataZone.ResourceNotFoundException");
+}
+
+#[tokio::test]
+async fn run_status_answers_metadata_generation_events_too() {
+    let fake = FakeDataZone::default();
+    fake.add_metadata_run(metadata_run("mg7kq2x9t4wz1p", Some("FAILED")));
+    for (name, payload) in sample_events("metadata-status") {
+        if name == "status-query.json" {
+            continue;
+        }
+        let outcome = run_status(FakeDataZone::default())
+            .handle(payload.clone(), &Invocation::default())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            outcome.name(),
+            "DataZone.ResourceNotFoundException",
+            "{name}"
+        );
+        let handler = run_status(FakeDataZone::default());
+        handler
+            .datazone()
+            .add_metadata_run(metadata_run("mg7kq2x9t4wz1p", Some("CANCELED")));
+        match handler
+            .handle(payload, &Invocation::default())
+            .await
+            .unwrap()
+        {
+            datazone_runs::run_status::StatusOutcome::MetadataGeneration(outcome) => {
+                assert_eq!(outcome.outcome, OutcomeClass::Canceled, "{name}")
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
 }
 
 // ---- metadata status ----
@@ -455,4 +495,116 @@ async fn bad_input_is_a_typed_error_from_every_function() {
     }
     assert_eq!(starter.datazone().calls("StartDataSourceRun"), 0);
     assert_eq!(status.datazone().calls("GetDataSourceRun"), 0);
+}
+
+// ---- metadata generation starter ----
+
+fn activity(asset: Option<&str>, status: &str) -> datazone_runs::port::AssetActivity {
+    datazone_runs::port::AssetActivity {
+        database: "sales".into(),
+        technical_name: asset.unwrap_or("unnamed").into(),
+        status: status.into(),
+        asset_id: asset.map(str::to_owned),
+    }
+}
+
+fn metadata_starter(
+    fake: FakeDataZone,
+) -> datazone_runs::start_metadata::StartMetadata<FakeDataZone> {
+    datazone_runs::start_metadata::StartMetadata::new(
+        fake,
+        datazone_runs::start_metadata::StartMetadataConfig {
+            types: vec![datazone_runs::metadata_run::MetadataGenerationType::BusinessDescriptions],
+            concurrency: 2,
+        },
+    )
+}
+
+#[tokio::test]
+async fn every_metadata_starter_sample_is_a_valid_request() {
+    for (name, payload) in sample_events("start-metadata-generation") {
+        let output = metadata_starter(FakeDataZone::default())
+            .handle(payload, &Invocation::default())
+            .await
+            .unwrap_or_else(|error| panic!("{name}: {error}"));
+        assert_eq!(
+            output.data_source_run_id.as_str(),
+            "bd1qd8gj2ns3zr",
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn metadata_generation_starts_once_per_added_or_updated_asset() {
+    let fake = FakeDataZone::default();
+    fake.add_activities(
+        "run-1",
+        vec![
+            activity(Some("created"), "SUCCEEDED_CREATED"),
+            activity(Some("unchanged"), "UNCHANGED"),
+            activity(Some("updated"), "SUCCEEDED_UPDATED"),
+            activity(None, "SUCCEEDED_CREATED"),
+            activity(Some("broken"), "FAILED"),
+            activity(Some("created"), "SUCCEEDED_CREATED"),
+            activity(Some("refused"), "SUCCEEDED_UPDATED"),
+        ],
+    );
+    fake.fail_metadata_generation_for("refused", Error::Throttling("10 per second".into()));
+    let starter = metadata_starter(fake);
+    let input = || {
+        Payload::Json(
+            json!({"domainId": "dzd_sales2026", "runId": "run-1", "projectId": "prj_salesdata", "executionId": "exec-1"}),
+        )
+    };
+    let output = starter
+        .handle(input(), &Invocation::default())
+        .await
+        .unwrap();
+    let assets: Vec<_> = output
+        .runs
+        .iter()
+        .map(|run| run.asset_id.as_str())
+        .collect();
+    assert_eq!(
+        assets,
+        ["created", "updated", "refused"],
+        "activities span several pages"
+    );
+    assert_eq!((output.started, output.failed), (2, 1));
+    assert_eq!(
+        output.runs[2].error.as_ref().unwrap().name,
+        "DataZone.ThrottlingException"
+    );
+    let again = starter
+        .handle(input(), &Invocation::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        output
+            .runs
+            .iter()
+            .map(|run| run.metadata_run_id.clone())
+            .collect::<Vec<_>>(),
+        again
+            .runs
+            .iter()
+            .map(|run| run.metadata_run_id.clone())
+            .collect::<Vec<_>>(),
+        "a retried task reuses its client tokens"
+    );
+    assert_eq!(starter.datazone().metadata_runs().len(), 2);
+}
+
+#[tokio::test]
+async fn the_metadata_starter_refuses_bad_input_by_name() {
+    let starter = metadata_starter(FakeDataZone::default());
+    for payload in bad_payloads().into_iter().chain([
+        Payload::Json(json!({"domainId": "dzd_sales2026", "runId": "r", "projectId": "p", "executionId": ""})),
+        Payload::Json(json!({"domainId": "dzd_sales2026", "runId": "r", "projectId": "bad project", "executionId": "x"})),
+        Payload::Json(json!({"domainId": "dzd_sales2026", "runId": "r", "projectId": "p", "executionId": "x", "extra": 1})),
+    ]) {
+        let error = invoke(&starter, payload.clone(), &Invocation::default()).await.map(|_| ()).unwrap_err();
+        assert_eq!(error.name(), "InvalidInput", "{payload:?}");
+    }
 }

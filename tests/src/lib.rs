@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 /// The Lambda functions of the workspace, by binary name.
-pub const FUNCTIONS: &[&str] = &["start-runs", "run-status", "metadata-status"];
+pub const FUNCTIONS: &[&str] = &["start-runs", "run-status", "metadata-status", "start-metadata-generation"];
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {

@@ -8,10 +8,15 @@ use std::sync::Mutex;
 
 use datazone_runs::Error;
 use datazone_runs::ids::{DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId};
-use datazone_runs::metadata_run::MetadataGenerationRun;
+use datazone_runs::metadata_run::{
+    MetadataGenerationRun, MetadataGenerationRunStatus, MetadataGenerationTarget,
+};
 use datazone_runs::metrics::MetricsSink;
 use datazone_runs::payload::Payload;
-use datazone_runs::port::{DataZone, RunsPage, RunsPageRequest, StartRunRequest};
+use datazone_runs::port::{
+    ActivitiesPage, ActivitiesPageRequest, AssetActivity, DataZone, RunsPage, RunsPageRequest,
+    StartMetadataRequest, StartRunRequest,
+};
 use datazone_runs::run::{DataSourceRun, DataSourceRunStatus, DataSourceRunType};
 use datazone_runs::timestamp::Timestamp;
 
@@ -24,6 +29,10 @@ struct State {
     runs: Vec<DataSourceRun>,
     tokens: HashMap<(String, String), String>,
     metadata_runs: HashMap<String, MetadataGenerationRun>,
+    /// By data source run id.
+    activities: HashMap<String, Vec<AssetActivity>>,
+    metadata_tokens: HashMap<String, String>,
+    metadata_failures: HashMap<String, Error>,
     start_failures: HashMap<String, Error>,
     /// Data sources whose next start finds a run started by someone else.
     races: HashSet<String>,
@@ -67,6 +76,32 @@ impl FakeDataZone {
             .unwrap()
             .metadata_runs
             .insert(run.id.clone(), run);
+    }
+
+    pub fn add_activities(&self, run_id: &str, activities: Vec<AssetActivity>) {
+        self.state
+            .lock()
+            .unwrap()
+            .activities
+            .insert(run_id.into(), activities);
+    }
+
+    pub fn fail_metadata_generation_for(&self, asset_id: &str, error: Error) {
+        self.state
+            .lock()
+            .unwrap()
+            .metadata_failures
+            .insert(asset_id.into(), error);
+    }
+
+    pub fn metadata_runs(&self) -> Vec<MetadataGenerationRun> {
+        self.state
+            .lock()
+            .unwrap()
+            .metadata_runs
+            .values()
+            .cloned()
+            .collect()
     }
 
     pub fn fail_starts_of(&self, data_source: &str, error: Error) {
@@ -186,6 +221,63 @@ impl DataZone for FakeDataZone {
             .get(run.as_str())
             .cloned()
             .ok_or_else(|| Error::ResourceNotFound(format!("metadata generation run {run}")))
+    }
+
+    async fn list_data_source_run_activities(
+        &self,
+        request: &ActivitiesPageRequest,
+    ) -> Result<ActivitiesPage, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("ListDataSourceRunActivities".into());
+        let all = state
+            .activities
+            .get(request.run.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let start: usize = request
+            .next_token
+            .as_deref()
+            .map_or(0, |token| token.parse().unwrap());
+        let end = (start + DEFAULT_PAGE_SIZE).min(all.len());
+        Ok(ActivitiesPage {
+            items: all[start..end].to_vec(),
+            next_token: (end < all.len()).then(|| end.to_string()),
+        })
+    }
+
+    async fn start_metadata_generation_run(
+        &self,
+        request: &StartMetadataRequest,
+    ) -> Result<MetadataGenerationRun, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("StartMetadataGenerationRun".into());
+        if let Some(error) = state.metadata_failures.get(&request.asset_id) {
+            return Err(error.clone());
+        }
+        if let Some(id) = state.metadata_tokens.get(&request.client_token) {
+            return Ok(state.metadata_runs[id].clone());
+        }
+        let id = format!("mg-{}", state.metadata_runs.len());
+        let run = MetadataGenerationRun {
+            id: id.clone(),
+            domain_id: request.domain.to_string(),
+            owning_project_id: request.owning_project.clone(),
+            status: Some(MetadataGenerationRunStatus::InProgress),
+            target: Some(MetadataGenerationTarget {
+                target_type: "ASSET".into(),
+                identifier: request.asset_id.clone(),
+                revision: None,
+            }),
+            types: request.types.clone(),
+            type_stats: vec![],
+            created_at: Some(Timestamp::now()),
+            created_by: None,
+        };
+        state.metadata_runs.insert(id.clone(), run.clone());
+        state
+            .metadata_tokens
+            .insert(request.client_token.clone(), id);
+        Ok(run)
     }
 }
 
