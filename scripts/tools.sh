@@ -15,3 +15,14 @@ install_python_tools() {
   export CARGO_LAMBDA="$TOOLS_DIR/venv/bin/cargo-lambda"
   export PATH="$TOOLS_DIR/venv/bin:$PATH"
 }
+
+install_node_packages() {
+  local runner
+  runner="$(dirname "$TOOLS_DIR")/local/flow-runner"
+  # npm ci is exact (package-lock.json) but slow; skip it when nothing changed.
+  if ! cmp -s "$runner/package-lock.json" "$runner/node_modules/.installed-from-lock" 2>/dev/null; then
+    echo "installing the flow runner's npm packages (aws-local-stepfunctions)" >&2
+    npm ci --prefix "$runner" --no-audit --no-fund --loglevel=error
+    cp "$runner/package-lock.json" "$runner/node_modules/.installed-from-lock"
+  fi
+}

@@ -18,6 +18,8 @@ use crate::polling::PollingPolicy;
 use crate::port::DataZone;
 use crate::timestamp::Timestamp;
 
+/// Every field is always present (`null` when unknown), so state machine
+/// paths never miss one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MetadataOutcome {
@@ -28,13 +30,10 @@ pub struct MetadataOutcome {
     pub status: Option<MetadataGenerationRunStatus>,
     pub terminal: bool,
     pub outcome: OutcomeClass,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<MetadataGenerationTarget>,
     pub types: Vec<MetadataGenerationType>,
     pub type_stats: Vec<MetadataGenerationTypeStat>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// How long to wait before checking again; 0 once the run is terminal.
     pub next_wait_seconds: u64,

@@ -40,6 +40,8 @@ impl RunStatusConfig {
     }
 }
 
+/// Every field is always present (`null` when unknown), so state machine
+/// paths never miss one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunOutcome {
@@ -53,17 +55,12 @@ pub struct RunOutcome {
     pub run_type: DataSourceRunType,
     /// Zero counts when DataZone reports none yet.
     pub asset_statistics: AssetStatistics,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<RunError>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lineage_import_status: Option<LineageImportStatus>,
     pub created_at: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<Timestamp>,
     /// From start (or creation) to stop for a finished run, to now otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i64>,
     /// How long to wait before checking again; 0 once the run is terminal.
     pub next_wait_seconds: u64,

@@ -3,25 +3,16 @@
 
 use std::process::Command;
 
-use flow_tests::{LocalChain, cargo_lambda, workspace};
+use flow_tests::{STABLE_NAMES, sample_event_files};
+use local_flow::{ChainOptions, LocalChain, cargo_lambda};
 use serde_json::{Value, json};
 
-/// Every stable error name the functions may answer with.
-const STABLE_NAMES: &[&str] = &[
-    "InvalidInput",
-    "InvalidConfiguration",
-    "DataZone.ThrottlingException",
-    "DataZone.InternalServerException",
-    "DataZone.ValidationException",
-    "DataZone.ResourceNotFoundException",
-    "DataZone.AccessDeniedException",
-    "DataZone.ConflictException",
-    "DataZone.ServiceQuotaExceededException",
-    "DataZone.UnauthorizedException",
-    "DataZone.Timeout",
-    "DataZone.Unreachable",
-    "DataZone.UnexpectedResponse",
-];
+fn scaled(time_scale: u32) -> ChainOptions {
+    ChainOptions {
+        emulator_args: vec!["--time-scale".into(), time_scale.to_string()],
+        ..ChainOptions::default()
+    }
+}
 
 fn cargo_lambda_invoke(
     chain: &LocalChain,
@@ -47,15 +38,9 @@ fn cargo_lambda_invoke(
 
 #[test]
 fn every_sample_event_gets_an_answer_from_its_function() {
-    let chain = LocalChain::start(&["--time-scale", "1000"], &[]);
-    for function in flow_tests::FUNCTIONS {
-        let folder = workspace().join("events").join(function);
-        let mut files: Vec<_> = std::fs::read_dir(&folder)
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .collect();
-        files.sort();
-        for file in files {
+    let chain = LocalChain::start(&scaled(1000));
+    for function in local_flow::FUNCTIONS {
+        for file in sample_event_files(function) {
             match cargo_lambda_invoke(&chain, function, &file) {
                 Ok(output) => assert!(output.is_object(), "{}: {output}", file.display()),
                 Err(stderr) => {
@@ -77,7 +62,7 @@ fn every_sample_event_gets_an_answer_from_its_function() {
 
 #[test]
 fn started_runs_are_followed_to_their_final_status_through_the_functions() {
-    let chain = LocalChain::start(&["--time-scale", "10000"], &[]);
+    let chain = LocalChain::start(&scaled(10000));
     let started = chain
         .invoke(
             "start-runs",
@@ -157,8 +142,8 @@ fn started_runs_are_followed_to_their_final_status_through_the_functions() {
 
 #[test]
 fn bad_payloads_get_invalid_input_from_every_function() {
-    let chain = LocalChain::start(&[], &[]);
-    for function in flow_tests::FUNCTIONS {
+    let chain = LocalChain::start(&ChainOptions::default());
+    for function in local_flow::FUNCTIONS {
         for payload in [
             &b"not json"[..],
             b"",
