@@ -1,25 +1,42 @@
 # Installs the tools the tests and the demo need into .tools/ (sourced by
 # scripts/test and scripts/demo). Versions are pinned; a second run only checks.
+# SAM CLI builds the functions with cargo-lambda only when both share a venv.
 
-TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.tools"
+PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS_DIR="$PROJECT_DIR/.tools"
 CARGO_LAMBDA_VERSION="1.9.2"
+SAM_CLI_VERSION="1.170.0"
+CFN_LINT_VERSION="1.58.0"
 
+venv_has() { # PACKAGE VERSION
+  "$TOOLS_DIR/venv/bin/pip" show "$1" 2>/dev/null | grep -qx "Version: $2"
+}
+
+# cargo-lambda (always); with `template`, also SAM CLI and cfn-lint.
 install_python_tools() {
   if [ ! -x "$TOOLS_DIR/venv/bin/pip" ]; then
     python3 -m venv "$TOOLS_DIR/venv"
   fi
-  if ! "$TOOLS_DIR/venv/bin/cargo-lambda" lambda --version 2>/dev/null | grep -q "$CARGO_LAMBDA_VERSION"; then
-    echo "installing cargo-lambda $CARGO_LAMBDA_VERSION from PyPI into .tools/venv" >&2
-    "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check "cargo-lambda==$CARGO_LAMBDA_VERSION"
+  local wanted=("cargo-lambda==$CARGO_LAMBDA_VERSION")
+  if [ "${1:-}" = template ]; then
+    wanted+=("aws-sam-cli==$SAM_CLI_VERSION" "cfn-lint==$CFN_LINT_VERSION")
+  fi
+  local missing=()
+  for spec in "${wanted[@]}"; do
+    venv_has "${spec%%==*}" "${spec##*==}" || missing+=("$spec")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "installing ${missing[*]} from PyPI into .tools/venv" >&2
+    "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check "${missing[@]}"
   fi
   export CARGO_LAMBDA="$TOOLS_DIR/venv/bin/cargo-lambda"
   export PATH="$TOOLS_DIR/venv/bin:$PATH"
+  export SAM_CLI_TELEMETRY=0
 }
 
+# The flow runner's npm packages, exactly as package-lock.json says.
 install_node_packages() {
-  local runner
-  runner="$(dirname "$TOOLS_DIR")/local/flow-runner"
-  # npm ci is exact (package-lock.json) but slow; skip it when nothing changed.
+  local runner="$PROJECT_DIR/local/flow-runner"
   if ! cmp -s "$runner/package-lock.json" "$runner/node_modules/.installed-from-lock" 2>/dev/null; then
     echo "installing the flow runner's npm packages (aws-local-stepfunctions)" >&2
     npm ci --prefix "$runner" --no-audit --no-fund --loglevel=error

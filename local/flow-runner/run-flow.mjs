@@ -162,7 +162,17 @@ function describe(states) {
     .join(" → ");
 }
 
-const results = report.status === "SUCCEEDED" ? report.output.dataSources : JSON.parse(report.cause ?? "{}").dataSources;
+/** The per-source results: the output, or the summary a DataSourceRunsFailed cause carries. */
+function resultsOf(report) {
+  if (report.status === "SUCCEEDED") return report.output.dataSources ?? [];
+  if (!FLOW_OUTCOME_ERRORS.has(report.error)) return [];
+  try {
+    return JSON.parse(report.cause).dataSources ?? [];
+  } catch {
+    return [];
+  }
+}
+const results = resultsOf(report);
 say("");
 sources.forEach((source, index) => {
   const result = results?.find((item) => item.dataSourceId === source);

@@ -14,6 +14,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -59,15 +60,15 @@ fn binary(name: &str) -> PathBuf {
     path
 }
 
-/// Where the logs of the chain's processes go.
+/// Where the logs of every chain's processes go, a folder per chain.
 pub fn log_dir() -> PathBuf {
-    let dir = workspace().join("target/local-flow-logs");
-    let _ = std::fs::create_dir_all(&dir);
-    dir
+    workspace().join("target/local-flow-logs")
 }
 
-fn log_file(name: &str) -> Stdio {
-    std::fs::File::create(log_dir().join(format!("{name}.log")))
+static CHAINS: AtomicUsize = AtomicUsize::new(0);
+
+fn log_file(folder: &Path, name: &str) -> Stdio {
+    std::fs::File::create(folder.join(format!("{name}.log")))
         .map(Stdio::from)
         .unwrap_or_else(|_| Stdio::null())
 }
@@ -132,6 +133,8 @@ pub struct ChainOptions {
 pub struct LocalChain {
     pub datazone_endpoint: String,
     pub invoke_port: u16,
+    /// This chain's process logs.
+    pub logs: PathBuf,
     // Dropped in order: functions, then the runtime, then the emulator.
     _functions: Vec<Running>,
     _watch: Running,
@@ -142,6 +145,9 @@ impl LocalChain {
     /// Starts the chain with the sample seed's domain and data sources
     /// configured in the functions, as the template configures them.
     pub fn start(options: &ChainOptions) -> Self {
+        let chain = CHAINS.fetch_add(1, Ordering::Relaxed);
+        let logs = log_dir().join(format!("{}-{chain}", std::process::id()));
+        std::fs::create_dir_all(&logs).expect("a log folder under target/");
         let invoke_port = free_port();
         let watch = Running(
             Command::new(cargo_lambda())
@@ -155,8 +161,8 @@ impl LocalChain {
                 ])
                 .arg(invoke_port.to_string())
                 .current_dir(workspace())
-                .stdout(log_file("cargo-lambda-watch"))
-                .stderr(log_file("cargo-lambda-watch.err"))
+                .stdout(log_file(&logs, "cargo-lambda-watch"))
+                .stderr(log_file(&logs, "cargo-lambda-watch.err"))
                 .spawn()
                 .expect("cargo lambda watch starts"),
         );
@@ -173,7 +179,7 @@ impl LocalChain {
         }
         let mut emulator = emulator
             .stdout(Stdio::piped())
-            .stderr(log_file("datazone-local"))
+            .stderr(log_file(&logs, "datazone-local"))
             .spawn()
             .expect("datazone-local starts");
         let mut first_line = String::new();
@@ -207,8 +213,8 @@ impl LocalChain {
                         .env("DATAZONE_DOMAIN_ID", SAMPLE_DOMAIN)
                         .env("DATA_SOURCE_IDS", SAMPLE_DATA_SOURCES.join(","))
                         .envs(options.function_env.iter().map(|(k, v)| (k, v)))
-                        .stdout(log_file(name))
-                        .stderr(log_file(&format!("{name}.err")))
+                        .stdout(log_file(&logs, name))
+                        .stderr(log_file(&logs, &format!("{name}.err")))
                         .spawn()
                         .unwrap_or_else(|error| panic!("{name} starts: {error}")),
                 )
@@ -217,6 +223,7 @@ impl LocalChain {
         Self {
             datazone_endpoint,
             invoke_port,
+            logs,
             _functions: functions,
             _watch: watch,
             _emulator: emulator,
@@ -230,7 +237,9 @@ impl LocalChain {
             runner.join("node_modules/aws-local-stepfunctions").exists(),
             "the flow runner's packages are not installed: run `npm ci --prefix local/flow-runner` (the scripts do)"
         );
-        let report_path = log_dir().join(format!("report-{}.json", flow.execution_name));
+        let report_path = self
+            .logs
+            .join(format!("report-{}.json", flow.execution_name));
         let _ = std::fs::remove_file(&report_path);
         let mut command = Command::new("node");
         command
@@ -285,16 +294,35 @@ impl LocalChain {
         self.invoke_raw(function, payload.to_string().as_bytes())
     }
 
-    /// GET /_emulator/counters.
-    pub fn counters(&self) -> Value {
+    fn emulator(&self, path: &str) -> Value {
         let port = self
             .datazone_endpoint
             .rsplit(':')
             .next()
             .and_then(|port| port.parse().ok())
             .expect("emulator port");
-        let (_, body) = http(port, "GET", "/_emulator/counters", b"");
-        serde_json::from_str(&body).expect("counters are JSON")
+        let (_, body) = http(port, "GET", path, b"");
+        serde_json::from_str(&body).expect("the emulator answers JSON")
+    }
+
+    /// GET /_emulator/counters: calls by operation and status, event deliveries.
+    pub fn counters(&self) -> Value {
+        self.emulator("/_emulator/counters")
+    }
+
+    /// How many calls of `operation` answered `status`.
+    pub fn calls(&self, operation: &str, status: u16) -> u64 {
+        self.counters()["operations"][operation]["byStatus"][status.to_string()]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    /// GET /_emulator/events: the DataZone events emitted so far.
+    pub fn events(&self) -> Vec<Value> {
+        self.emulator("/_emulator/events")
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use local_flow::{ChainOptions, FlowRun, LocalChain, log_dir};
+use local_flow::{ChainOptions, FlowRun, LocalChain};
 
 /// Emulated seconds per real second: the sample's longest run (15 minutes)
 /// takes under two seconds.
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         "DataZone events emitted: {}, delivered to run-status: {}",
         counters["events"]["emitted"], counters["events"]["delivered"]
     );
-    println!("Logs of every process: {}", log_dir().display());
+    println!("Logs of every process: {}", chain.logs.display());
     if flow.ran_to_the_end {
         ExitCode::SUCCESS
     } else {
