@@ -1,7 +1,7 @@
 // Reads the SAM template and resolves the state machine's DefinitionSubstitutions
 // the way CloudFormation would, with local ARNs for the functions and topic.
 import { readFileSync } from "node:fs";
-import { parse, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import { parse, YAMLMap, YAMLSeq } from "yaml";
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "123456789012";
@@ -17,7 +17,6 @@ const customTags = INTRINSICS.flatMap((name) => {
     { tag: `!${name}`, collection: "map", resolve: (map) => wrap(map.toJSON()), identify: () => false, nodeClass: YAMLMap },
   ];
 });
-void Scalar;
 
 export function readTemplate(path) {
   return parse(readFileSync(path, "utf8"), { customTags });

@@ -298,7 +298,7 @@ impl DataZone for SdkDataZone {
             .client
             .start_metadata_generation_run()
             .domain_identifier(request.domain.as_str())
-            .owning_project_identifier(&request.owning_project)
+            .owning_project_identifier(request.owning_project.as_str())
             .target(target.clone())
             .set_types(Some(
                 request
@@ -313,7 +313,7 @@ impl DataZone for SdkDataZone {
             .map_err(map_sdk_error)?;
         Ok(metadata_generation_run!(
             &output,
-            owning_project: output.owning_project_id().unwrap_or(&request.owning_project).to_owned(),
+            owning_project: output.owning_project_id().unwrap_or(request.owning_project.as_str()).to_owned(),
             target: Some(self::target(&target)),
             type_stats: Vec::new()
         ))

@@ -99,6 +99,11 @@ identifier!(
     check_resource_id
 );
 identifier!(
+    /// A project id.
+    ProjectId,
+    check_resource_id
+);
+identifier!(
     /// A data source run id.
     DataSourceRunId,
     check_resource_id

@@ -7,7 +7,9 @@
 use std::future::Future;
 
 use crate::Error;
-use crate::ids::{DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize};
+use crate::ids::{
+    DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize, ProjectId,
+};
 use crate::metadata_run::{MetadataGenerationRun, MetadataGenerationType};
 use crate::run::{DataSourceRun, DataSourceRunStatus};
 
@@ -65,7 +67,7 @@ pub struct ActivitiesPage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartMetadataRequest {
     pub domain: DomainId,
-    pub owning_project: String,
+    pub owning_project: ProjectId,
     pub asset_id: String,
     pub types: Vec<MetadataGenerationType>,
     pub client_token: String,

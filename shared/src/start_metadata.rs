@@ -8,7 +8,7 @@ use tracing::Instrument;
 use crate::Error;
 use crate::config::{env_number, env_string};
 use crate::error::ErrorReport;
-use crate::ids::{DataSourceRunId, DomainId};
+use crate::ids::{DataSourceRunId, DomainId, ProjectId};
 use crate::lambda::{Handler, Invocation};
 use crate::metadata_run::{MetadataGenerationRunStatus, MetadataGenerationType};
 use crate::payload::{Payload, parse};
@@ -173,14 +173,14 @@ impl<D: DataZone> StartMetadata<D> {
     async fn start_one(
         &self,
         domain: &DomainId,
-        project: &str,
+        project: &ProjectId,
         trigger_id: &str,
         activity: AssetActivity,
     ) -> AssetStart {
         let asset_id = activity.asset_id.unwrap_or_default();
         let request = StartMetadataRequest {
             domain: domain.clone(),
-            owning_project: project.to_owned(),
+            owning_project: project.clone(),
             client_token: metadata_generation_token(
                 trigger_id,
                 domain,
@@ -231,7 +231,7 @@ impl<D: DataZone> Handler for StartMetadata<D> {
         let input: StartMetadataInput = parse(serde_json::Value::Object(payload.into_object()?))?;
         let domain = DomainId::parse("domainId", input.domain_id)?;
         let run = DataSourceRunId::parse("runId", input.run_id)?;
-        crate::ids::DataSourceId::parse("projectId", input.project_id.as_str())?;
+        let project = ProjectId::parse("projectId", input.project_id)?;
         if input.execution_id.is_empty() {
             return Err(Error::invalid_input("executionId", "must not be empty"));
         }
@@ -250,7 +250,7 @@ impl<D: DataZone> Handler for StartMetadata<D> {
                         "asset",
                         asset_id = activity.asset_id.as_deref().unwrap_or_default()
                     );
-                    self.start_one(&domain, &input.project_id, &input.execution_id, activity)
+                    self.start_one(&domain, &project, &input.execution_id, activity)
                         .instrument(span)
                 })
                 .buffered(self.config.concurrency)

@@ -261,7 +261,7 @@ impl DataZone for FakeDataZone {
         let run = MetadataGenerationRun {
             id: id.clone(),
             domain_id: request.domain.to_string(),
-            owning_project_id: request.owning_project.clone(),
+            owning_project_id: request.owning_project.to_string(),
             status: Some(MetadataGenerationRunStatus::InProgress),
             target: Some(MetadataGenerationTarget {
                 target_type: "ASSET".into(),
