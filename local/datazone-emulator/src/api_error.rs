@@ -13,6 +13,9 @@ pub enum ErrorShape {
     Conflict,
     Throttling,
     InternalServer,
+    /// An access key the service does not know: a common AWS error, not in
+    /// DataZone's model ("Common Errors", DataZone API Reference).
+    UnrecognizedClient,
     /// No operation at that method and path (not modeled; AWS answers so too).
     UnknownOperation,
 }
@@ -28,8 +31,25 @@ impl ErrorShape {
             Self::Conflict => "ConflictException",
             Self::Throttling => "ThrottlingException",
             Self::InternalServer => "InternalServerException",
+            Self::UnrecognizedClient => "UnrecognizedClientException",
             Self::UnknownOperation => "UnknownOperationException",
         }
+    }
+
+    /// The modeled shape of `name`, e.g. `ThrottlingException`.
+    pub fn modeled(name: &str) -> Option<Self> {
+        [
+            Self::Validation,
+            Self::Unauthorized,
+            Self::ServiceQuotaExceeded,
+            Self::AccessDenied,
+            Self::ResourceNotFound,
+            Self::Conflict,
+            Self::Throttling,
+            Self::InternalServer,
+        ]
+        .into_iter()
+        .find(|shape| shape.name() == name)
     }
 
     pub fn status(self) -> StatusCode {
@@ -37,7 +57,7 @@ impl ErrorShape {
             Self::Validation => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::ServiceQuotaExceeded => StatusCode::PAYMENT_REQUIRED,
-            Self::AccessDenied => StatusCode::FORBIDDEN,
+            Self::AccessDenied | Self::UnrecognizedClient => StatusCode::FORBIDDEN,
             Self::ResourceNotFound | Self::UnknownOperation => StatusCode::NOT_FOUND,
             Self::Conflict => StatusCode::CONFLICT,
             Self::Throttling => StatusCode::TOO_MANY_REQUESTS,
@@ -73,6 +93,15 @@ impl ApiError {
 
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(ErrorShape::Conflict, message)
+    }
+
+    /// An error the seed scripted for `operation` (a name the seed check
+    /// already matched against the operation's modeled errors).
+    pub fn scripted(name: &str, operation: &str) -> Self {
+        Self::new(
+            ErrorShape::modeled(name).unwrap_or(ErrorShape::InternalServer),
+            format!("{operation} answered {name} as the seed scripts it"),
+        )
     }
 }
 

@@ -4,6 +4,7 @@
 //! EventBridge events and call counters.
 
 mod api_error;
+mod authorization;
 mod clock;
 mod events;
 mod faults;
@@ -22,8 +23,9 @@ use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+pub use authorization::Mode as AuthorizationMode;
 pub use options::Options;
-pub use seed::SAMPLE_SEED;
+pub use seed::{SAMPLE_ADMIN_ACCESS_KEY_ID, SAMPLE_SEED};
 pub use server::OPERATIONS;
 pub use store::RUNS_PER_DATA_SOURCE_PER_DAY;
 
@@ -55,6 +57,12 @@ impl Emulator {
         self.app.counters()
     }
 
+    /// Lets `emulated_seconds` pass at once (at the time scale), emitting
+    /// the events of what they finished: tests need not wait on real time.
+    pub fn advance(&self, emulated_seconds: f64) {
+        self.app.advance_clock(emulated_seconds);
+    }
+
     /// Every event emitted so far, oldest first.
     pub fn events(&self) -> Vec<Value> {
         self.app.events()
@@ -84,6 +92,12 @@ pub async fn start(options: &Options) -> Result<Emulator, String> {
         None => SAMPLE_SEED.to_owned(),
     };
     let seed = seed::Seed::parse(&seed_text)?;
+    let principals = authorization::Principals::from_seed(&seed.principals)?;
+    if options.authorization == authorization::Mode::Enforce && principals.is_empty() {
+        tracing::warn!(
+            "the seed has no principals: with --authorization enforce every request is refused"
+        );
+    }
     let mut rate_limits: BTreeMap<String, f64> = faults::DEFAULT_RATE_LIMITS
         .iter()
         .map(|(op, rate)| ((*op).to_owned(), *rate))
@@ -114,7 +128,7 @@ pub async fn start(options: &Options) -> Result<Emulator, String> {
     );
 
     let (sink, queued) = mpsc::unbounded_channel();
-    let app = server::App::new(store, faults, sink);
+    let app = server::App::new((options.authorization, principals), store, faults, sink);
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|error| format!("cannot listen on {}: {error}", options.listen))?;

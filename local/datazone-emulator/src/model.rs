@@ -88,6 +88,40 @@ pub fn client_token(field: &str, value: &str) -> ApiResult<()> {
     }
 }
 
+/// The errors an operation's model lists (shape names).
+pub fn operation_errors(operation: &str) -> &'static [&'static str] {
+    const ALL: &[&str] = &[
+        "InternalServerException",
+        "ResourceNotFoundException",
+        "AccessDeniedException",
+        "ThrottlingException",
+        "ServiceQuotaExceededException",
+        "ConflictException",
+        "ValidationException",
+        "UnauthorizedException",
+    ];
+    match operation {
+        "GetMetadataGenerationRun" | "ListMetadataGenerationRuns" => &[
+            "InternalServerException",
+            "ResourceNotFoundException",
+            "AccessDeniedException",
+            "ThrottlingException",
+            "ValidationException",
+            "UnauthorizedException",
+        ],
+        "CancelMetadataGenerationRun" => &[
+            "InternalServerException",
+            "ResourceNotFoundException",
+            "AccessDeniedException",
+            "ThrottlingException",
+            "ConflictException",
+            "ValidationException",
+            "UnauthorizedException",
+        ],
+        _ => ALL,
+    }
+}
+
 pub const DATA_SOURCE_RUN_STATUSES: &[&str] = &[
     "REQUESTED",
     "RUNNING",

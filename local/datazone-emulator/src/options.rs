@@ -63,6 +63,13 @@ pub struct Options {
     #[arg(long, value_name = "MS")]
     pub latency_ms: Option<u64>,
 
+    /// Whether requests are authorized as DataZone does: `enforce` needs a
+    /// principal of the seed for the request's access key, an IAM policy
+    /// allowing the operation, and a membership of the project it touches;
+    /// `off` lets any signed request do anything.
+    #[arg(long, value_enum, default_value = "enforce", value_name = "MODE")]
+    pub authorization: crate::authorization::Mode,
+
     /// Account id in emitted events and domain ARNs.
     #[arg(long, default_value = "123456789012", value_name = "ID")]
     pub account_id: String,

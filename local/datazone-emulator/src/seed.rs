@@ -4,18 +4,46 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::api_error::ErrorShape;
+use crate::api_error::{ApiError, ErrorShape};
 use crate::model;
 
 /// The seed the demo and the tests use unless told otherwise.
 pub const SAMPLE_SEED: &str = include_str!("../seed/sample.json");
 
+/// The access key of the sample seed's administrator: every DataZone
+/// action, owner of its project. Any secret key goes with it.
+pub const SAMPLE_ADMIN_ACCESS_KEY_ID: &str = "AKIDLOCALADMIN";
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Seed {
     pub domains: Vec<DomainSeed>,
+    /// Who may call, with `--authorization enforce`.
+    #[serde(default)]
+    pub principals: Vec<PrincipalSeed>,
     #[serde(default)]
     pub faults: FaultSeed,
+}
+
+/// An IAM principal: the access key its requests are signed with, its ARN,
+/// its identity-based policy, and its DataZone project memberships.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PrincipalSeed {
+    pub access_key_id: String,
+    pub arn: String,
+    /// An IAM policy document.
+    pub policy: serde_json::Value,
+    #[serde(default)]
+    pub memberships: Vec<MembershipSeed>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MembershipSeed {
+    pub project_id: String,
+    /// A `UserDesignation`, e.g. `PROJECT_CONTRIBUTOR`.
+    pub designation: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -33,6 +61,8 @@ pub struct DomainSeed {
     pub assets: Vec<String>,
     #[serde(default)]
     pub metadata_generation: MetadataGenerationSeed,
+    #[serde(default)]
+    pub past_metadata_generation_runs: Vec<PastMetadataRunSeed>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -54,22 +84,130 @@ pub struct DataSourceSeed {
     /// Scripts for successive runs; the last one repeats.
     #[serde(default)]
     pub runs: Vec<RunScript>,
+    /// Errors the first StartDataSourceRun calls for this source answer, in
+    /// order (model error shape names, e.g. `ThrottlingException`).
+    #[serde(default)]
+    pub start_errors: Vec<String>,
     /// Finished scheduled runs that exist before the emulator starts, one a
     /// day back from now (outside today's quota), for paging through.
     #[serde(default)]
-    pub past_runs: usize,
+    pub past_runs: PastRuns,
+}
+
+/// `pastRuns`: how many default successful runs, or scripts in
+/// chronological order (the last one yesterday), each with an optional
+/// fixed id (so sample events can name it).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum PastRuns {
+    Count(usize),
+    Listed(Vec<PastRunSeed>),
+}
+
+impl Default for PastRuns {
+    fn default() -> Self {
+        Self::Count(0)
+    }
+}
+
+impl PastRuns {
+    /// The scripts, oldest first, with their fixed ids.
+    pub fn scripts(&self) -> Vec<(Option<String>, RunScript)> {
+        match self {
+            Self::Count(count) => vec![(None, RunScript::default()); *count],
+            Self::Listed(runs) => runs
+                .iter()
+                .map(|past| (past.id.clone(), past.run.clone()))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PastRunSeed {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub run: RunScript,
+}
+
+/// A metadata generation run that finished the day before the emulator
+/// started.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PastMetadataRunSeed {
+    pub id: String,
+    /// The asset: seeded, or imported by a past run.
+    pub target: String,
+    pub project_id: String,
+    /// `SUCCEEDED`, `PARTIALLY_SUCCEEDED`, `FAILED` or `CANCELED`.
+    pub outcome: String,
 }
 
 fn default_data_source_type() -> String {
     "GLUE".into()
 }
 
+/// A run's final status: one the model documents, or, to rehearse a status
+/// the service may add later, `{"undocumented": "CANCELLED"}`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Outcome {
+    Documented(String),
+    Undocumented { undocumented: String },
+}
+
+impl Outcome {
+    /// The status the run ends in.
+    pub fn status(&self) -> &str {
+        match self {
+            Self::Documented(status)
+            | Self::Undocumented {
+                undocumented: status,
+            } => status,
+        }
+    }
+
+    /// Documented outcomes are one of `documented`; an undocumented one is
+    /// none of `statuses` (else it would not rehearse anything new).
+    fn check(&self, field: &str, documented: &[&str], statuses: &[&str]) -> Result<(), ApiError> {
+        match self {
+            Self::Documented(status) => model::one_of(field, status, documented),
+            Self::Undocumented { undocumented } => {
+                let looks_like_a_status = !undocumented.is_empty()
+                    && undocumented
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c == '_');
+                if looks_like_a_status && !statuses.contains(&undocumented.as_str()) {
+                    Ok(())
+                } else {
+                    Err(ApiError::validation(
+                        field,
+                        format!(
+                            "undocumented {undocumented:?} must be an UPPER_CASE status the model does not list"
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// Scripted errors must be ones the operation's model lists.
+fn check_errors(field: &str, errors: &[String], operation: &str) -> Result<(), ApiError> {
+    for error in errors {
+        model::one_of(field, error, model::operation_errors(operation))?;
+    }
+    Ok(())
+}
+
 /// How one data source run goes, in emulated seconds.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RunScript {
-    /// `SUCCESS`, `PARTIALLY_SUCCEEDED` or `FAILED`.
-    pub outcome: String,
+    /// `SUCCESS`, `PARTIALLY_SUCCEEDED` or `FAILED` (or undocumented).
+    pub outcome: Outcome,
     #[serde(default = "default_requested_seconds")]
     pub requested_seconds: f64,
     #[serde(default = "default_running_seconds")]
@@ -83,6 +221,9 @@ pub struct RunScript {
     /// What the run imported, for ListDataSourceRunActivities.
     #[serde(default)]
     pub assets: Vec<ActivitySeed>,
+    /// Errors the first GetDataSourceRun calls of the run answer, in order.
+    #[serde(default)]
+    pub get_errors: Vec<String>,
 }
 
 fn default_requested_seconds() -> f64 {
@@ -96,13 +237,14 @@ fn default_running_seconds() -> f64 {
 impl Default for RunScript {
     fn default() -> Self {
         Self {
-            outcome: "SUCCESS".into(),
+            outcome: Outcome::Documented("SUCCESS".into()),
             requested_seconds: default_requested_seconds(),
             running_seconds: default_running_seconds(),
             asset_statistics: AssetStatisticsSeed::default(),
             error: None,
             lineage_import_status: None,
             assets: Vec::new(),
+            get_errors: Vec::new(),
         }
     }
 }
@@ -158,13 +300,20 @@ pub struct MetadataGenerationSeed {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MetadataScript {
-    /// `SUCCEEDED`, `PARTIALLY_SUCCEEDED`, `FAILED`, `CANCELED`, or `HANG`
-    /// (in progress until cancelled).
-    pub outcome: String,
+    /// `SUCCEEDED`, `PARTIALLY_SUCCEEDED`, `FAILED`, `CANCELED`, `HANG`
+    /// (in progress until cancelled), or undocumented.
+    pub outcome: Outcome,
     #[serde(default = "default_metadata_seconds")]
     pub seconds: f64,
     #[serde(default)]
     pub error_message: Option<String>,
+    /// Errors the first StartMetadataGenerationRun calls for the target
+    /// answer, in order.
+    #[serde(default)]
+    pub start_errors: Vec<String>,
+    /// Errors the first GetMetadataGenerationRun calls of each run answer.
+    #[serde(default)]
+    pub get_errors: Vec<String>,
 }
 
 fn default_metadata_seconds() -> f64 {
@@ -174,9 +323,11 @@ fn default_metadata_seconds() -> f64 {
 impl Default for MetadataScript {
     fn default() -> Self {
         Self {
-            outcome: "SUCCEEDED".into(),
+            outcome: Outcome::Documented("SUCCEEDED".into()),
             seconds: default_metadata_seconds(),
             error_message: None,
+            start_errors: Vec::new(),
+            get_errors: Vec::new(),
         }
     }
 }
@@ -207,10 +358,15 @@ impl Seed {
     fn check(&self) -> Result<(), String> {
         let problem = |error: crate::api_error::ApiError| format!("seed: {}", error.message);
         let mut ids = std::collections::HashSet::new();
+        let mut projects = std::collections::HashSet::new();
         for domain in &self.domains {
             model::domain_id("domains[].id", &domain.id).map_err(problem)?;
             for project in &domain.projects {
                 model::resource_id("projects[].id", &project.id).map_err(problem)?;
+                // Memberships name projects alone, so project ids are unique.
+                if !projects.insert(project.id.as_str()) {
+                    return Err(format!("seed: project {:?} appears twice", project.id));
+                }
             }
             for source in &domain.data_sources {
                 model::resource_id("dataSources[].id", &source.id).map_err(problem)?;
@@ -230,6 +386,21 @@ impl Seed {
                 for script in &source.runs {
                     script.check().map_err(problem)?;
                 }
+                for (id, script) in source.past_runs.scripts() {
+                    script.check().map_err(problem)?;
+                    if let Some(id) = id {
+                        model::resource_id("pastRuns[].id", &id).map_err(problem)?;
+                        if !ids.insert(id.clone()) {
+                            return Err(format!("seed: id {id:?} appears twice"));
+                        }
+                    }
+                }
+                check_errors(
+                    "dataSources[].startErrors",
+                    &source.start_errors,
+                    "StartDataSourceRun",
+                )
+                .map_err(problem)?;
             }
             for script in domain
                 .metadata_generation
@@ -237,18 +408,66 @@ impl Seed {
                 .values()
                 .chain([&domain.metadata_generation.default])
             {
-                model::one_of(
-                    "metadataGeneration.outcome",
-                    &script.outcome,
-                    &[
-                        "SUCCEEDED",
-                        "PARTIALLY_SUCCEEDED",
-                        "FAILED",
-                        "CANCELED",
-                        "HANG",
-                    ],
+                script
+                    .outcome
+                    .check(
+                        "metadataGeneration.outcome",
+                        &[
+                            "SUCCEEDED",
+                            "PARTIALLY_SUCCEEDED",
+                            "FAILED",
+                            "CANCELED",
+                            "HANG",
+                        ],
+                        model::METADATA_GENERATION_RUN_STATUSES,
+                    )
+                    .map_err(problem)?;
+                check_errors(
+                    "metadataGeneration.startErrors",
+                    &script.start_errors,
+                    "StartMetadataGenerationRun",
                 )
                 .map_err(problem)?;
+                check_errors(
+                    "metadataGeneration.getErrors",
+                    &script.get_errors,
+                    "GetMetadataGenerationRun",
+                )
+                .map_err(problem)?;
+            }
+        }
+        for domain in &self.domains {
+            for past in &domain.past_metadata_generation_runs {
+                model::resource_id("pastMetadataGenerationRuns[].id", &past.id).map_err(problem)?;
+                if !ids.insert(past.id.clone()) {
+                    return Err(format!("seed: id {:?} appears twice", past.id));
+                }
+                model::one_of(
+                    "pastMetadataGenerationRuns[].outcome",
+                    &past.outcome,
+                    &["SUCCEEDED", "PARTIALLY_SUCCEEDED", "FAILED", "CANCELED"],
+                )
+                .map_err(problem)?;
+                if !domain
+                    .projects
+                    .iter()
+                    .any(|project| project.id == past.project_id)
+                {
+                    return Err(format!(
+                        "seed: past metadata generation run {:?} names unknown project {:?}",
+                        past.id, past.project_id
+                    ));
+                }
+            }
+        }
+        for principal in &self.principals {
+            for membership in &principal.memberships {
+                if !projects.contains(membership.project_id.as_str()) {
+                    return Err(format!(
+                        "seed: principal {:?} is a member of unknown project {:?}",
+                        principal.access_key_id, membership.project_id
+                    ));
+                }
             }
         }
         for operation in self.faults.rate_limits.keys() {
@@ -263,12 +482,13 @@ impl Seed {
 }
 
 impl RunScript {
-    fn check(&self) -> Result<(), crate::api_error::ApiError> {
-        model::one_of(
+    fn check(&self) -> Result<(), ApiError> {
+        self.outcome.check(
             "runs[].outcome",
-            &self.outcome,
             &["SUCCESS", "PARTIALLY_SUCCEEDED", "FAILED"],
+            model::DATA_SOURCE_RUN_STATUSES,
         )?;
+        check_errors("runs[].getErrors", &self.get_errors, "GetDataSourceRun")?;
         if let Some(error) = &self.error {
             model::one_of(
                 "runs[].error.errorType",
@@ -291,7 +511,7 @@ impl RunScript {
             )?;
         }
         if !(self.requested_seconds >= 0.0 && self.running_seconds >= 0.0) {
-            return Err(crate::api_error::ApiError::new(
+            return Err(ApiError::new(
                 ErrorShape::Validation,
                 "runs[]: durations must be zero or more seconds",
             ));
@@ -308,6 +528,37 @@ mod tests {
     fn the_sample_seed_is_valid() {
         let seed = Seed::parse(SAMPLE_SEED).unwrap();
         assert!(!seed.domains.is_empty());
+        assert!(
+            seed.principals
+                .iter()
+                .any(|principal| principal.access_key_id == SAMPLE_ADMIN_ACCESS_KEY_ID)
+        );
+    }
+
+    #[test]
+    fn scripted_statuses_and_errors_must_make_sense() {
+        let seed = |script: &str| {
+            format!(
+                r#"{{"domains": [{{"id": "dzd_a", "name": "x", "projects": [{{"id": "p", "name": "p"}}],
+                "dataSources": [{{"id": "s", "name": "s", "projectId": "p", "runs": [{script}]}}]}}]}}"#
+            )
+        };
+        assert!(Seed::parse(&seed(r#"{"outcome": {"undocumented": "CANCELLED"}, "getErrors": ["ThrottlingException"]}"#)).is_ok());
+        for (script, problem) in [
+            (r#"{"outcome": "CANCELLED"}"#, "runs[].outcome"),
+            (
+                r#"{"outcome": {"undocumented": "SUCCESS"}}"#,
+                "model does not list",
+            ),
+            (r#"{"outcome": {"undocumented": "later"}}"#, "UPPER_CASE"),
+            (
+                r#"{"outcome": "SUCCESS", "getErrors": ["TeapotException"]}"#,
+                "runs[].getErrors",
+            ),
+        ] {
+            let error = Seed::parse(&seed(script)).unwrap_err();
+            assert!(error.contains(problem), "{script}: {error}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
 use crate::api_error::{ApiError, ApiResult, ErrorShape};
+use crate::authorization::{Caller, Mode, Principals, Signature};
 use crate::clock::Millis;
 use crate::events::{Delivery, envelope};
 use crate::faults::{Faults, Verdict};
@@ -61,6 +62,8 @@ struct Counters {
 }
 
 struct Shared {
+    authorization: Mode,
+    principals: Principals,
     store: Mutex<Store>,
     faults: Mutex<Faults>,
     counters: Mutex<Counters>,
@@ -83,8 +86,15 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl App {
-    pub fn new(store: Store, faults: Faults, sink: mpsc::UnboundedSender<Value>) -> Self {
+    pub fn new(
+        (authorization, principals): (Mode, Principals),
+        store: Store,
+        faults: Faults,
+        sink: mpsc::UnboundedSender<Value>,
+    ) -> Self {
         Self(Arc::new(Shared {
+            authorization,
+            principals,
             store: Mutex::new(store),
             faults: Mutex::new(faults),
             counters: Mutex::new(Counters::default()),
@@ -121,6 +131,15 @@ impl App {
             Delivery::Delivered => counters.events.delivered += 1,
             Delivery::Failed => counters.events.failed += 1,
         }
+    }
+
+    /// Lets `emulated_seconds` pass at once, and emits the events of what
+    /// they finished.
+    pub fn advance_clock(&self, emulated_seconds: f64) {
+        let mut store = lock(&self.0.store);
+        store.advance_clock(emulated_seconds);
+        let now = store.now();
+        self.publish(&mut store, now);
     }
 
     /// Emits the events of transitions that happened since the last tick.
@@ -162,24 +181,29 @@ impl App {
         lock(&self.0.counters).events.emitted += transitions.len() as u64;
     }
 
+    /// Runs one operation: latency, signature, IAM, faults, the operation
+    /// (which checks project membership), events, counters. `domain` is
+    /// the domain in the request's path, if any.
     async fn call(
         &self,
         operation: &'static str,
         headers: &HeaderMap,
-        run: impl FnOnce(&mut Store, Millis) -> ApiResult<Value>,
+        domain: Option<&str>,
+        run: impl FnOnce(&mut Store, Millis, Caller) -> ApiResult<Value>,
     ) -> Response {
         let latency = lock(&self.0.faults).latency;
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        let result = authorize(headers)
-            .and_then(|()| self.judge(operation))
-            .and_then(|()| {
+        let result = Signature::from_headers(headers)
+            .and_then(|signature| self.caller(&signature, operation, domain))
+            .and_then(|caller| {
+                self.judge(operation)?;
                 let mut store = lock(&self.0.store);
                 let now = store.now();
                 // Transitions due before this request are emitted before its own.
                 self.publish(&mut store, now);
-                let result = run(&mut store, now);
+                let result = run(&mut store, now, caller);
                 self.publish(&mut store, now);
                 result
             });
@@ -205,6 +229,33 @@ impl App {
         response
     }
 
+    /// The IAM half of authorization; the operation does the project half.
+    fn caller(
+        &self,
+        signature: &Signature,
+        operation: &str,
+        domain: Option<&str>,
+    ) -> ApiResult<Caller<'_>> {
+        if self.0.authorization == Mode::Off {
+            return Ok(Caller::Anyone);
+        }
+        let resource = match domain {
+            Some(domain) => {
+                let store = lock(&self.0.store);
+                format!(
+                    "arn:aws:datazone:{}:{}:domain/{domain}",
+                    store.region(),
+                    store.account_id()
+                )
+            }
+            None => "*".to_owned(),
+        };
+        self.0
+            .principals
+            .authorize(signature, operation, &resource)
+            .map(Caller::Principal)
+    }
+
     fn judge(&self, operation: &str) -> ApiResult<()> {
         match lock(&self.0.faults).judge(operation) {
             Verdict::Proceed => Ok(()),
@@ -218,48 +269,6 @@ impl App {
             )),
         }
     }
-}
-
-/// Requests must be signed with SigV4 for the `datazone` service. The
-/// signature itself is not verified: any credentials are accepted.
-fn authorize(headers: &HeaderMap) -> ApiResult<()> {
-    let unauthorized = |why: &str| {
-        Err(ApiError::new(
-            ErrorShape::Unauthorized,
-            format!("request is not signed with AWS Signature Version 4: {why}"),
-        ))
-    };
-    let Some(authorization) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return unauthorized("no Authorization header");
-    };
-    let Some(parameters) = authorization.strip_prefix("AWS4-HMAC-SHA256 ") else {
-        return unauthorized("Authorization is not AWS4-HMAC-SHA256");
-    };
-    let parameter = |name: &str| {
-        parameters
-            .split(',')
-            .map(str::trim)
-            .find_map(|part| part.strip_prefix(name))
-    };
-    let scope: Vec<&str> = parameter("Credential=")
-        .map(|c| c.split('/').collect())
-        .unwrap_or_default();
-    if scope.len() != 5 || scope[4] != "aws4_request" {
-        return unauthorized("malformed Credential scope");
-    }
-    if scope[3] != "datazone" {
-        return unauthorized("signed for another service than datazone");
-    }
-    if parameter("SignedHeaders=").is_none() || parameter("Signature=").is_none() {
-        return unauthorized("SignedHeaders or Signature missing");
-    }
-    if !headers.contains_key("x-amz-date") {
-        return unauthorized("no X-Amz-Date header");
-    }
-    Ok(())
 }
 
 fn respond(result: ApiResult<Value>, request_id: u64) -> Response {
@@ -323,9 +332,14 @@ async fn start_data_source_run(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    app.call("StartDataSourceRun", &headers, |store, now| {
-        store.start_data_source_run(&domain, &id, &json_body(&body)?, now)
-    })
+    app.call(
+        "StartDataSourceRun",
+        &headers,
+        Some(&domain),
+        |store, now, caller| {
+            store.start_data_source_run(&domain, &id, &json_body(&body)?, now, caller)
+        },
+    )
     .await
 }
 
@@ -335,9 +349,12 @@ async fn list_data_source_runs(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    app.call("ListDataSourceRuns", &headers, |store, now| {
-        store.list_data_source_runs(&domain, &id, &query(raw), now)
-    })
+    app.call(
+        "ListDataSourceRuns",
+        &headers,
+        Some(&domain),
+        |store, now, caller| store.list_data_source_runs(&domain, &id, &query(raw), now, caller),
+    )
     .await
 }
 
@@ -346,9 +363,12 @@ async fn get_data_source_run(
     Path((domain, id)): DomainAndId,
     headers: HeaderMap,
 ) -> Response {
-    app.call("GetDataSourceRun", &headers, |store, now| {
-        store.get_data_source_run(&domain, &id, now)
-    })
+    app.call(
+        "GetDataSourceRun",
+        &headers,
+        Some(&domain),
+        |store, now, caller| store.get_data_source_run(&domain, &id, now, caller),
+    )
     .await
 }
 
@@ -358,9 +378,14 @@ async fn list_data_source_run_activities(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    app.call("ListDataSourceRunActivities", &headers, |store, now| {
-        store.list_data_source_run_activities(&domain, &id, &query(raw), now)
-    })
+    app.call(
+        "ListDataSourceRunActivities",
+        &headers,
+        Some(&domain),
+        |store, now, caller| {
+            store.list_data_source_run_activities(&domain, &id, &query(raw), now, caller)
+        },
+    )
     .await
 }
 
@@ -369,9 +394,12 @@ async fn get_data_source(
     Path((domain, id)): DomainAndId,
     headers: HeaderMap,
 ) -> Response {
-    app.call("GetDataSource", &headers, |store, now| {
-        store.get_data_source(&domain, &id, now)
-    })
+    app.call(
+        "GetDataSource",
+        &headers,
+        Some(&domain),
+        |store, now, caller| store.get_data_source(&domain, &id, now, caller),
+    )
     .await
 }
 
@@ -381,9 +409,12 @@ async fn list_data_sources(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    app.call("ListDataSources", &headers, |store, now| {
-        store.list_data_sources(&domain, &query(raw), now)
-    })
+    app.call(
+        "ListDataSources",
+        &headers,
+        Some(&domain),
+        |store, now, caller| store.list_data_sources(&domain, &query(raw), now, caller),
+    )
     .await
 }
 
@@ -393,9 +424,14 @@ async fn start_metadata_generation_run(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    app.call("StartMetadataGenerationRun", &headers, |store, now| {
-        store.start_metadata_generation_run(&domain, &json_body(&body)?, now)
-    })
+    app.call(
+        "StartMetadataGenerationRun",
+        &headers,
+        Some(&domain),
+        |store, now, caller| {
+            store.start_metadata_generation_run(&domain, &json_body(&body)?, now, caller)
+        },
+    )
     .await
 }
 
@@ -405,9 +441,14 @@ async fn get_metadata_generation_run(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    app.call("GetMetadataGenerationRun", &headers, |store, now| {
-        store.get_metadata_generation_run(&domain, &id, &query(raw), now)
-    })
+    app.call(
+        "GetMetadataGenerationRun",
+        &headers,
+        Some(&domain),
+        |store, now, caller| {
+            store.get_metadata_generation_run(&domain, &id, &query(raw), now, caller)
+        },
+    )
     .await
 }
 
@@ -417,9 +458,12 @@ async fn list_metadata_generation_runs(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    app.call("ListMetadataGenerationRuns", &headers, |store, now| {
-        store.list_metadata_generation_runs(&domain, &query(raw), now)
-    })
+    app.call(
+        "ListMetadataGenerationRuns",
+        &headers,
+        Some(&domain),
+        |store, now, caller| store.list_metadata_generation_runs(&domain, &query(raw), now, caller),
+    )
     .await
 }
 
@@ -428,9 +472,12 @@ async fn cancel_metadata_generation_run(
     Path((domain, id)): DomainAndId,
     headers: HeaderMap,
 ) -> Response {
-    app.call("CancelMetadataGenerationRun", &headers, |store, now| {
-        store.cancel_metadata_generation_run(&domain, &id, now)
-    })
+    app.call(
+        "CancelMetadataGenerationRun",
+        &headers,
+        Some(&domain),
+        |store, now, caller| store.cancel_metadata_generation_run(&domain, &id, now, caller),
+    )
     .await
 }
 
@@ -439,7 +486,7 @@ async fn list_domains(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    app.call("ListDomains", &headers, |store, _| {
+    app.call("ListDomains", &headers, None, |store, _, _| {
         store.list_domains(&query(raw))
     })
     .await
@@ -451,7 +498,7 @@ async fn list_projects(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    app.call("ListProjects", &headers, |store, _| {
+    app.call("ListProjects", &headers, Some(&domain), |store, _, _| {
         store.list_projects(&domain, &query(raw))
     })
     .await
@@ -473,6 +520,25 @@ async fn counters(State(app): State<App>) -> Response {
 
 async fn events(State(app): State<App>) -> Response {
     axum::Json(app.events()).into_response()
+}
+
+/// POST /_emulator/clock `{"advanceSeconds": N}`: emulated time passes at once.
+async fn clock(State(app): State<App>, body: Bytes) -> Response {
+    let seconds = json_body(&body).and_then(|body| {
+        body.get("advanceSeconds")
+            .and_then(Value::as_f64)
+            .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+            .ok_or_else(|| {
+                ApiError::validation("advanceSeconds", "must be a number of seconds, 0 or more")
+            })
+    });
+    match seconds {
+        Ok(seconds) => {
+            app.advance_clock(seconds);
+            axum::Json(json!({"advancedSeconds": seconds})).into_response()
+        }
+        Err(error) => respond(Err(error), 0),
+    }
 }
 
 async fn health() -> Response {
@@ -515,6 +581,7 @@ pub fn router(app: App) -> Router {
         .route("/_emulator/counters", get(counters))
         .route("/_emulator/events", get(events))
         .route("/_emulator/health", get(health))
+        .route("/_emulator/clock", post(clock))
         .fallback(unknown_operation)
         .method_not_allowed_fallback(unknown_operation)
         .with_state(app)

@@ -5,17 +5,20 @@
 //! stored is what happened (runs, tokens, cancellations) and which events
 //! were already emitted.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Map, Value, json};
 
 use crate::api_error::{ApiError, ApiResult, ErrorShape};
+use crate::authorization::{Access, Caller};
 use crate::clock::{Clock, Millis, epoch_seconds, iso8601};
 use crate::model;
 use crate::pagination::{page_size, paginate};
-use crate::seed::{DataSourceSeed, DomainSeed, MetadataScript, RunScript, Seed};
+use crate::seed::{
+    DataSourceSeed, DomainSeed, MetadataScript, Outcome, PastMetadataRunSeed, RunScript, Seed,
+};
 
 /// The documented quota of data source runs per data source per day.
 pub const RUNS_PER_DATA_SOURCE_PER_DAY: usize = 25;
@@ -35,6 +38,24 @@ struct DomainState {
     created_at: Millis,
     /// Runs started so far per data source: picks the next run's script.
     runs_started: HashMap<String, usize>,
+    /// Scripted StartDataSourceRun errors still to answer, per data source.
+    start_errors: HashMap<String, VecDeque<String>>,
+    /// Scripted StartMetadataGenerationRun errors still to answer, per target.
+    metadata_start_errors: HashMap<String, VecDeque<String>>,
+}
+
+impl DomainState {
+    /// The next scripted error of `queue`, if any is left.
+    fn next_error(
+        queues: &mut HashMap<String, VecDeque<String>>,
+        key: &str,
+        scripted: &[String],
+    ) -> Option<String> {
+        queues
+            .entry(key.to_owned())
+            .or_insert_with(|| scripted.iter().cloned().collect())
+            .pop_front()
+    }
 }
 
 struct RunRecord {
@@ -49,6 +70,8 @@ struct RunRecord {
     script: RunScript,
     configuration_snapshot: String,
     finish_reported: bool,
+    /// Scripted GetDataSourceRun errors still to answer.
+    get_errors: VecDeque<String>,
 }
 
 impl RunRecord {
@@ -58,7 +81,7 @@ impl RunRecord {
         } else if now < self.stopped_at {
             "RUNNING"
         } else {
-            &self.script.outcome
+            self.script.outcome.status()
         }
     }
 
@@ -139,6 +162,8 @@ struct MetadataRecord {
     script: MetadataScript,
     canceled_at: Option<Millis>,
     finish_reported: bool,
+    /// Scripted GetMetadataGenerationRun errors still to answer.
+    get_errors: VecDeque<String>,
 }
 
 impl MetadataRecord {
@@ -146,8 +171,8 @@ impl MetadataRecord {
     fn status_at(&self, now: Millis) -> &str {
         match self.canceled_at {
             Some(canceled) if canceled <= now => "CANCELED",
-            _ if now < self.finishes_at || self.script.outcome == "HANG" => "IN_PROGRESS",
-            _ => &self.script.outcome,
+            _ if now < self.finishes_at || self.script.outcome.status() == "HANG" => "IN_PROGRESS",
+            _ => self.script.outcome.status(),
         }
     }
 
@@ -199,6 +224,17 @@ impl MetadataRecord {
     }
 }
 
+/// A data source run to record.
+struct NewRun {
+    /// A fixed id (a seed's past run), else a generated one.
+    id: Option<String>,
+    run_type: &'static str,
+    script: RunScript,
+    created_at: Millis,
+    /// Whether its finish is already past and needs no event.
+    finish_reported: bool,
+}
+
 /// Who the emulator says started things.
 const CALLER: &str = "datazone-local-user";
 
@@ -238,6 +274,8 @@ impl Store {
                     seed: domain.clone(),
                     created_at: now - 30 * DAY_MILLIS,
                     runs_started: HashMap::new(),
+                    start_errors: HashMap::new(),
+                    metadata_start_errors: HashMap::new(),
                 })
                 .collect(),
             runs: Vec::new(),
@@ -251,24 +289,64 @@ impl Store {
         };
         for domain in &seed.domains {
             for source in &domain.data_sources {
-                for days_ago in (1..=source.past_runs).rev() {
-                    let created = now - days_ago as Millis * DAY_MILLIS;
-                    store.add_run(
-                        &domain.id,
-                        source,
-                        "SCHEDULED",
-                        RunScript::default(),
-                        created,
-                        true,
-                    );
+                let past = source.past_runs.scripts();
+                let days = past.len();
+                for (index, (id, script)) in past.into_iter().enumerate() {
+                    let created = now - (days - index) as Millis * DAY_MILLIS;
+                    let run = NewRun {
+                        id,
+                        run_type: "SCHEDULED",
+                        script,
+                        created_at: created,
+                        finish_reported: true,
+                    };
+                    store.add_run(&domain.id, source, run);
                 }
+            }
+            for past in &domain.past_metadata_generation_runs {
+                store.add_past_metadata_run(&domain.id, past, now - DAY_MILLIS);
             }
         }
         store
     }
 
+    /// A metadata generation run that finished long before `created_at` ends.
+    fn add_past_metadata_run(
+        &mut self,
+        domain_id: &str,
+        past: &PastMetadataRunSeed,
+        created_at: Millis,
+    ) {
+        let script = MetadataScript {
+            outcome: Outcome::Documented(past.outcome.clone()),
+            seconds: 60.0,
+            ..MetadataScript::default()
+        };
+        self.metadata_runs.push(MetadataRecord {
+            id: past.id.clone(),
+            domain_id: domain_id.to_owned(),
+            owning_project_id: past.project_id.clone(),
+            target_identifier: past.target.clone(),
+            target_revision: None,
+            types: vec!["BUSINESS_DESCRIPTIONS".to_owned()],
+            created_at,
+            finishes_at: created_at + 60_000,
+            script,
+            canceled_at: None,
+            finish_reported: true,
+            get_errors: VecDeque::new(),
+        });
+        self.metadata_by_id
+            .insert(past.id.clone(), self.metadata_runs.len() - 1);
+    }
+
     pub fn now(&self) -> Millis {
         self.clock.now()
+    }
+
+    /// Lets `emulated_seconds` pass at once.
+    pub fn advance_clock(&mut self, emulated_seconds: f64) {
+        self.clock.advance(emulated_seconds);
     }
 
     fn new_id(&mut self) -> String {
@@ -323,11 +401,15 @@ impl Store {
     }
 
     fn run(&self, domain_id: &str, field: &str, id: &str) -> ApiResult<&RunRecord> {
+        Ok(&self.runs[self.run_index(domain_id, field, id)?])
+    }
+
+    fn run_index(&self, domain_id: &str, field: &str, id: &str) -> ApiResult<usize> {
         model::resource_id(field, id)?;
         self.run_by_id
             .get(id)
-            .map(|index| &self.runs[*index])
-            .filter(|run| run.domain_id == domain_id)
+            .copied()
+            .filter(|index| self.runs[*index].domain_id == domain_id)
             .ok_or_else(|| ApiError::not_found("data source run", id))
     }
 
@@ -340,20 +422,20 @@ impl Store {
             .ok_or_else(|| ApiError::not_found("metadata generation run", id))
     }
 
-    fn add_run(
-        &mut self,
-        domain_id: &str,
-        source: &DataSourceSeed,
-        run_type: &'static str,
-        script: RunScript,
-        created_at: Millis,
-        finish_reported: bool,
-    ) -> usize {
-        let id = self.new_id();
+    fn add_run(&mut self, domain_id: &str, source: &DataSourceSeed, run: NewRun) -> usize {
+        let NewRun {
+            id,
+            run_type,
+            script,
+            created_at,
+            finish_reported,
+        } = run;
+        let id = id.unwrap_or_else(|| self.new_id());
         let started_at = created_at + self.clock.scaled(script.requested_seconds);
         let stopped_at = started_at + self.clock.scaled(script.running_seconds);
         let configuration_snapshot =
             json!({"type": source.data_source_type, "name": source.name}).to_string();
+        let get_errors = script.get_errors.iter().cloned().collect();
         self.runs.push(RunRecord {
             id: id.clone(),
             domain_id: domain_id.to_owned(),
@@ -366,6 +448,7 @@ impl Store {
             script,
             configuration_snapshot,
             finish_reported,
+            get_errors,
         });
         let index = self.runs.len() - 1;
         self.run_by_id.insert(id, index);
@@ -381,6 +464,10 @@ impl Store {
             .filter(|run| !run.finish_reported && now >= run.stopped_at)
         {
             run.finish_reported = true;
+            // Which event a status DataZone may add later would send is unknown.
+            if matches!(run.script.outcome, Outcome::Undocumented { .. }) {
+                continue;
+            }
             let status = run.status_at(now).to_owned();
             let detail_type = if status == "FAILED" {
                 "Data Source Run Failed"
@@ -395,6 +482,11 @@ impl Store {
             }
             run.finish_reported = true;
             let status = run.status_at(now).to_owned();
+            if run.canceled_at.is_none()
+                && matches!(run.script.outcome, Outcome::Undocumented { .. })
+            {
+                continue;
+            }
             let detail_type = match status.as_str() {
                 "FAILED" => "Metadata Generation Failed",
                 "CANCELED" => "Metadata Generation Canceled",
@@ -420,10 +512,23 @@ impl Store {
         data_source_id: &str,
         body: &Map<String, Value>,
         now: Millis,
+        caller: Caller,
     ) -> ApiResult<Value> {
         let client_token = optional_string(body, "clientToken")?;
         let domain = self.domain("domainIdentifier", domain_id)?;
         let source = Self::data_source(domain, "dataSourceIdentifier", data_source_id)?.clone();
+        caller.require(&source.project_id, "StartDataSourceRun", Access::Change)?;
+        let started = domain
+            .runs_started
+            .get(data_source_id)
+            .copied()
+            .unwrap_or(0);
+        if let Some(domain) = self.domains.iter_mut().find(|d| d.seed.id == domain_id)
+            && let Some(error) =
+                DomainState::next_error(&mut domain.start_errors, &source.id, &source.start_errors)
+        {
+            return Err(ApiError::scripted(&error, "StartDataSourceRun"));
+        }
         if let Some(token) = &client_token
             && let Some(index) = self.run_by_token.get(&(
                 domain_id.to_owned(),
@@ -456,16 +561,18 @@ impl Store {
                 ),
             ));
         }
-        let started = domain
-            .runs_started
-            .get(data_source_id)
-            .copied()
-            .unwrap_or(0);
         let script = match source.runs.as_slice() {
             [] => RunScript::default(),
             scripts => scripts[started.min(scripts.len() - 1)].clone(),
         };
-        let index = self.add_run(domain_id, &source, "PRIORITIZED", script, now, false);
+        let run = NewRun {
+            id: None,
+            run_type: "PRIORITIZED",
+            script,
+            created_at: now,
+            finish_reported: false,
+        };
+        let index = self.add_run(domain_id, &source, run);
         if let Some(domain) = self
             .domains
             .iter_mut()
@@ -492,13 +599,20 @@ impl Store {
     }
 
     pub fn get_data_source_run(
-        &self,
+        &mut self,
         domain_id: &str,
         run_id: &str,
         now: Millis,
+        caller: Caller,
     ) -> ApiResult<Value> {
         self.domain("domainIdentifier", domain_id)?;
-        Ok(self.run(domain_id, "identifier", run_id)?.full(now))
+        let index = self.run_index(domain_id, "identifier", run_id)?;
+        let run = &mut self.runs[index];
+        caller.require(&run.project_id, "GetDataSourceRun", Access::Read)?;
+        if let Some(error) = run.get_errors.pop_front() {
+            return Err(ApiError::scripted(&error, "GetDataSourceRun"));
+        }
+        Ok(run.full(now))
     }
 
     pub fn list_data_source_runs(
@@ -507,11 +621,13 @@ impl Store {
         data_source_id: &str,
         query: &Query,
         now: Millis,
+        caller: Caller,
     ) -> ApiResult<Value> {
         let status = enum_param(query, "status", model::DATA_SOURCE_RUN_STATUSES)?;
         let size = page_size(query.get("maxResults").map(String::as_str), 50)?;
         let domain = self.domain("domainIdentifier", domain_id)?;
-        Self::data_source(domain, "dataSourceIdentifier", data_source_id)?;
+        let source = Self::data_source(domain, "dataSourceIdentifier", data_source_id)?;
+        caller.require(&source.project_id, "ListDataSourceRuns", Access::Read)?;
         let scope = format!(
             "ListDataSourceRuns/{domain_id}/{data_source_id}/{}",
             status.unwrap_or_default()
@@ -532,11 +648,13 @@ impl Store {
         run_id: &str,
         query: &Query,
         now: Millis,
+        caller: Caller,
     ) -> ApiResult<Value> {
         let status = enum_param(query, "status", model::DATA_ASSET_ACTIVITY_STATUSES)?;
         let size = page_size(query.get("maxResults").map(String::as_str), 50)?;
         self.domain("domainIdentifier", domain_id)?;
         let run = self.run(domain_id, "identifier", run_id)?;
+        caller.require(&run.project_id, "ListDataSourceRunActivities", Access::Read)?;
         let finished = now >= run.stopped_at;
         let scope = format!(
             "ListDataSourceRunActivities/{domain_id}/{run_id}/{}",
@@ -612,9 +730,11 @@ impl Store {
         domain_id: &str,
         data_source_id: &str,
         now: Millis,
+        caller: Caller,
     ) -> ApiResult<Value> {
         let domain = self.domain("domainIdentifier", domain_id)?;
         let source = Self::data_source(domain, "identifier", data_source_id)?;
+        caller.require(&source.project_id, "GetDataSource", Access::Read)?;
         let mut output = self.data_source_summary(domain, source, now);
         output.remove("dataSourceId");
         output.insert("id".into(), json!(source.id));
@@ -628,6 +748,7 @@ impl Store {
         domain_id: &str,
         query: &Query,
         now: Millis,
+        caller: Caller,
     ) -> ApiResult<Value> {
         let project = query
             .get("projectIdentifier")
@@ -640,6 +761,7 @@ impl Store {
         }
         let size = page_size(query.get("maxResults").map(String::as_str), 50)?;
         let domain = self.domain("domainIdentifier", domain_id)?;
+        caller.require(project, "ListDataSources", Access::Read)?;
         let scope = format!(
             "ListDataSources/{domain_id}/{project}/{}/{}/{}",
             query.get("type").map_or("", String::as_str),
@@ -687,6 +809,7 @@ impl Store {
         domain_id: &str,
         body: &Map<String, Value>,
         now: Millis,
+        caller: Caller,
     ) -> ApiResult<Value> {
         let types = metadata_types(body)?;
         let target = body
@@ -715,6 +838,25 @@ impl Store {
         if !domain.seed.projects.iter().any(|known| known.id == project) {
             return Err(ApiError::not_found("project", &project));
         }
+        caller.require(&project, "StartMetadataGenerationRun", Access::Change)?;
+        let scripted_errors = domain
+            .seed
+            .metadata_generation
+            .targets
+            .get(&target_identifier)
+            .unwrap_or(&domain.seed.metadata_generation.default)
+            .start_errors
+            .clone();
+        if let Some(domain) = self.domains.iter_mut().find(|d| d.seed.id == domain_id)
+            && let Some(error) = DomainState::next_error(
+                &mut domain.metadata_start_errors,
+                &target_identifier,
+                &scripted_errors,
+            )
+        {
+            return Err(ApiError::scripted(&error, "StartMetadataGenerationRun"));
+        }
+        let domain = self.domain("domainIdentifier", domain_id)?;
         if let Some(token) = &client_token
             && let Some(index) = self
                 .metadata_by_token
@@ -749,6 +891,7 @@ impl Store {
             .unwrap_or(&domain.seed.metadata_generation.default)
             .clone();
         let id = self.new_id();
+        let get_errors = script.get_errors.iter().cloned().collect();
         let record = MetadataRecord {
             id: id.clone(),
             domain_id: domain_id.to_owned(),
@@ -761,6 +904,7 @@ impl Store {
             script,
             canceled_at: None,
             finish_reported: false,
+            get_errors,
         };
         self.metadata_runs.push(record);
         let index = self.metadata_runs.len() - 1;
@@ -773,16 +917,26 @@ impl Store {
     }
 
     pub fn get_metadata_generation_run(
-        &self,
+        &mut self,
         domain_id: &str,
         run_id: &str,
         query: &Query,
         now: Millis,
+        caller: Caller,
     ) -> ApiResult<Value> {
         enum_param(query, "type", model::METADATA_GENERATION_RUN_TYPES)?;
         self.domain("domainIdentifier", domain_id)?;
         let index = self.metadata_run(domain_id, "identifier", run_id)?;
-        Ok(self.metadata_runs[index].full(now))
+        let run = &mut self.metadata_runs[index];
+        caller.require(
+            &run.owning_project_id,
+            "GetMetadataGenerationRun",
+            Access::Read,
+        )?;
+        if let Some(error) = run.get_errors.pop_front() {
+            return Err(ApiError::scripted(&error, "GetMetadataGenerationRun"));
+        }
+        Ok(run.full(now))
     }
 
     pub fn list_metadata_generation_runs(
@@ -790,6 +944,7 @@ impl Store {
         domain_id: &str,
         query: &Query,
         now: Millis,
+        caller: Caller,
     ) -> ApiResult<Value> {
         let status = enum_param(query, "status", model::METADATA_GENERATION_RUN_STATUSES)?;
         let kind = enum_param(query, "type", model::METADATA_GENERATION_RUN_TYPES)?;
@@ -810,6 +965,8 @@ impl Store {
             .iter()
             .rev()
             .filter(|run| run.domain_id == domain_id)
+            // Only the runs of projects the caller belongs to are listed.
+            .filter(|run| caller.is_member(&run.owning_project_id))
             .filter(|run| status.is_none_or(|status| run.status_at(now) == status))
             .filter(|run| kind.is_none_or(|kind| run.types.iter().any(|known| known == kind)))
             .filter(|run| target.is_none_or(|target| &run.target_identifier == target))
@@ -822,10 +979,16 @@ impl Store {
         domain_id: &str,
         run_id: &str,
         now: Millis,
+        caller: Caller,
     ) -> ApiResult<Value> {
         self.domain("domainIdentifier", domain_id)?;
         let index = self.metadata_run(domain_id, "identifier", run_id)?;
         let run = &mut self.metadata_runs[index];
+        caller.require(
+            &run.owning_project_id,
+            "CancelMetadataGenerationRun",
+            Access::Change,
+        )?;
         if run.is_terminal_at(now) {
             return Err(ApiError::conflict(format!(
                 "metadata generation run {run_id:?} is already {}",

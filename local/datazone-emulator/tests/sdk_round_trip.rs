@@ -109,7 +109,9 @@ async fn discovery_operations_show_the_seed() {
 
 #[tokio::test]
 async fn a_run_goes_through_its_scripted_statuses_with_idempotent_starts_and_conflicts() {
-    let emulator = emulator(&["--time-scale", "1000"], None).await;
+    // Real time: the run stays REQUESTED (20 s) while the conflict is
+    // checked, and finishes when the test advances the clock.
+    let emulator = emulator(&[], None).await;
     let client = client(&emulator, 1);
     let start = || {
         client
@@ -126,6 +128,7 @@ async fn a_run_goes_through_its_scripted_statuses_with_idempotent_starts_and_con
     let conflict = start().client_token("token-2").send().await.unwrap_err();
     assert_eq!(code(&conflict), "ConflictException");
 
+    emulator.advance(500.0);
     let done = finished(&client, DOMAIN, first.id()).await;
     assert_eq!(done.status(), &DataSourceRunStatus::Success);
     let stats = done.run_statistics_for_assets().unwrap();
@@ -631,7 +634,8 @@ async fn metadata_generation_runs_follow_their_script_and_can_be_cancelled() {
             "targets": {"bad": {"outcome": "FAILED", "seconds": 10, "errorMessage": "model refused"},
                         "stuck": {"outcome": "HANG"}}}}]})
     .to_string();
-    let emulator = emulator(&["--time-scale", "1000"], Some(&seed)).await;
+    // Real time: every run is in progress until the test advances the clock.
+    let emulator = emulator(&[], Some(&seed)).await;
     let client = client(&emulator, 1);
     let start = |target: &str, token: &str| {
         client
@@ -659,7 +663,7 @@ async fn metadata_generation_runs_follow_their_script_and_can_be_cancelled() {
     let bad = start("bad", "t3").await.unwrap();
     let stuck = start("stuck", "t4").await.unwrap();
 
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    emulator.advance(3_600.0);
     let get = |id: &str| {
         client
             .get_metadata_generation_run()
@@ -729,9 +733,15 @@ async fn metadata_generation_runs_follow_their_script_and_can_be_cancelled() {
 
 #[tokio::test]
 async fn assets_a_finished_run_imported_can_be_enriched() {
-    let emulator = emulator(&["--time-scale", "10000"], None).await;
+    let seed = json!({"domains": [{"id": DOMAIN, "name": "d",
+        "projects": [{"id": "prj_salesdata", "name": "p"}],
+        "dataSources": [{"id": "ds_orders", "name": "o", "projectId": "prj_salesdata",
+            "runs": [{"outcome": "SUCCESS", "requestedSeconds": 10, "runningSeconds": 100,
+                "assets": [{"database": "db", "technicalName": "t", "status": "SUCCEEDED_CREATED", "assetId": "ast_new"}]}]}]}]})
+    .to_string();
+    let emulator = emulator(&[], Some(&seed)).await;
     let client = client(&emulator, 1);
-    let target = || asset("ast_orders");
+    let target = || asset("ast_new");
     let start = || {
         client
             .start_metadata_generation_run()
@@ -753,6 +763,12 @@ async fn assets_a_finished_run_imported_can_be_enriched() {
         .send()
         .await
         .unwrap();
+    assert_eq!(
+        code(&start().await.unwrap_err()),
+        "ResourceNotFoundException",
+        "the run has not finished"
+    );
+    emulator.advance(110.0);
     finished(&client, DOMAIN, run.id()).await;
     start().await.unwrap();
     emulator.stop().await;

@@ -24,6 +24,36 @@ pub fn temp_path(name: &str) -> PathBuf {
     ))
 }
 
+/// The sample seed's administrator's policy: every DataZone action.
+fn administrator(projects: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({
+        "accessKeyId": datazone_local::SAMPLE_ADMIN_ACCESS_KEY_ID,
+        "arn": "arn:aws:iam::123456789012:user/datazone-local-admin",
+        "policy": {"Statement": [{"Effect": "Allow", "Action": "datazone:*", "Resource": "*"}]},
+        "memberships": projects
+            .into_iter()
+            .map(|project| serde_json::json!({"projectId": project, "designation": "PROJECT_OWNER"}))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// `seed` with the sample's administrator as owner of every project, when
+/// it names no principals of its own: tests run with authorization enforced.
+fn with_administrator(seed: &str) -> String {
+    let mut seed: serde_json::Value = serde_json::from_str(seed).expect("a JSON seed");
+    if seed.get("principals").is_none() {
+        let projects = seed["domains"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|domain| domain["projects"].as_array().cloned().unwrap_or_default())
+            .map(|project| project["id"].clone())
+            .collect();
+        seed["principals"] = serde_json::json!([administrator(projects)]);
+    }
+    seed.to_string()
+}
+
 /// An emulator on a free port with `args`; `seed` replaces the sample seed.
 pub async fn emulator(args: &[&str], seed: Option<&str>) -> Emulator {
     let mut argv = vec![
@@ -34,7 +64,7 @@ pub async fn emulator(args: &[&str], seed: Option<&str>) -> Emulator {
     argv.extend(args.iter().map(|arg| arg.to_string()));
     if let Some(seed) = seed {
         let path = temp_path("seed.json");
-        std::fs::write(&path, seed).unwrap();
+        std::fs::write(&path, with_administrator(seed)).unwrap();
         argv.push("--seed".into());
         argv.push(path.display().to_string());
     }
@@ -43,14 +73,24 @@ pub async fn emulator(args: &[&str], seed: Option<&str>) -> Emulator {
         .unwrap()
 }
 
-/// The unmodified SDK client, pointed at the emulator like any endpoint.
+/// The unmodified SDK client, pointed at the emulator like any endpoint,
+/// signing as the administrator.
 pub fn client(emulator: &Emulator, max_attempts: u32) -> Client {
+    client_as(
+        emulator,
+        datazone_local::SAMPLE_ADMIN_ACCESS_KEY_ID,
+        max_attempts,
+    )
+}
+
+/// The SDK client signing with `access_key_id`.
+pub fn client_as(emulator: &Emulator, access_key_id: &str, max_attempts: u32) -> Client {
     let config = aws_sdk_datazone::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .endpoint_url(emulator.endpoint())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new(
-            "AKIDLOCAL",
+            access_key_id,
             "local-secret",
             None,
             None,
@@ -73,7 +113,7 @@ pub async fn raw(
         .await
         .unwrap();
     let auth = if signed {
-        "Authorization: AWS4-HMAC-SHA256 Credential=AKID/20261121/us-east-1/datazone/aws4_request, \
+        "Authorization: AWS4-HMAC-SHA256 Credential=AKIDLOCALADMIN/20261121/us-east-1/datazone/aws4_request, \
          SignedHeaders=host;x-amz-date, Signature=00\r\nX-Amz-Date: 20261121T000000Z\r\n"
     } else {
         ""
