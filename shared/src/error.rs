@@ -32,6 +32,10 @@ pub enum Error {
     ServiceQuotaExceeded(String),
     #[error("DataZone did not authorize the caller: {0}")]
     Unauthorized(String),
+    /// The access key is not one AWS knows (a common AWS error, not in
+    /// DataZone's model).
+    #[error("AWS does not know the caller's access key: {0}")]
+    UnrecognizedClient(String),
     /// The SDK's operation or attempt timeout elapsed.
     #[error("DataZone did not answer in time: {0}")]
     Timeout(String),
@@ -71,6 +75,7 @@ impl Error {
             Some("ConflictException") => Self::Conflict(message),
             Some("ServiceQuotaExceededException") => Self::ServiceQuotaExceeded(message),
             Some("UnauthorizedException") => Self::Unauthorized(message),
+            Some("UnrecognizedClientException") => Self::UnrecognizedClient(message),
             Some(other) => Self::UnexpectedResponse(format!("{other}: {message}")),
             None => Self::UnexpectedResponse(message),
         }
@@ -89,6 +94,7 @@ impl Error {
             Self::Conflict(_) => "DataZone.ConflictException",
             Self::ServiceQuotaExceeded(_) => "DataZone.ServiceQuotaExceededException",
             Self::Unauthorized(_) => "DataZone.UnauthorizedException",
+            Self::UnrecognizedClient(_) => "DataZone.UnrecognizedClientException",
             Self::Timeout(_) => "DataZone.Timeout",
             Self::Unreachable(_) => "DataZone.Unreachable",
             Self::UnexpectedResponse(_) => "DataZone.UnexpectedResponse",
@@ -162,6 +168,11 @@ mod tests {
             (
                 "UnauthorizedException",
                 "DataZone.UnauthorizedException",
+                false,
+            ),
+            (
+                "UnrecognizedClientException",
+                "DataZone.UnrecognizedClientException",
                 false,
             ),
             (

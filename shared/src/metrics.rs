@@ -68,3 +68,72 @@ impl MetricsSink for StdoutMetrics {
         let _ = writeln!(stdout, "{document}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::events::Origin;
+    use crate::run::{AssetStatistics, DataSourceRunStatus, DataSourceRunType};
+    use crate::run_status::RunOutcome;
+
+    #[test]
+    fn a_finished_run_is_one_emf_document_with_every_metric_by_domain_and_source() {
+        let outcome = RunOutcome {
+            domain_id: "dzd_a".into(),
+            data_source_id: "ds_a".into(),
+            run_id: "run_a".into(),
+            project_id: "prj_a".into(),
+            status: DataSourceRunStatus::PartiallySucceeded,
+            terminal: true,
+            outcome: OutcomeClass::PartiallySucceeded,
+            run_type: DataSourceRunType::Prioritized,
+            asset_statistics: AssetStatistics {
+                added: 1,
+                updated: 2,
+                unchanged: 3,
+                skipped: 4,
+                failed: 5,
+            },
+            error: None,
+            lineage_import_status: None,
+            created_at: Timestamp::from_epoch_millis(0),
+            started_at: None,
+            stopped_at: None,
+            duration_seconds: Some(120),
+            next_wait_seconds: 0,
+            origin: Origin::Query,
+        };
+        let document = finished_run_document(
+            "Ns",
+            &outcome,
+            Timestamp::from_epoch_millis(1_700_000_000_000),
+        );
+        let count = |name: &str| json!({"Name": name, "Unit": "Count"});
+        assert_eq!(
+            document,
+            json!({
+                "_aws": {
+                    "Timestamp": 1_700_000_000_000_i64,
+                    "CloudWatchMetrics": [{
+                        "Namespace": "Ns",
+                        "Dimensions": [["DomainId", "DataSourceId"]],
+                        "Metrics": [
+                            count("AssetsAdded"), count("AssetsUpdated"), count("AssetsUnchanged"),
+                            count("AssetsSkipped"), count("AssetsFailed"), count("RunSucceeded"),
+                            count("RunPartiallySucceeded"), count("RunFailed"),
+                            {"Name": "RunDuration", "Unit": "Seconds"}
+                        ]
+                    }]
+                },
+                "DomainId": "dzd_a", "DataSourceId": "ds_a", "RunId": "run_a",
+                "Status": "PARTIALLY_SUCCEEDED",
+                "AssetsAdded": 1, "AssetsUpdated": 2, "AssetsUnchanged": 3,
+                "AssetsSkipped": 4, "AssetsFailed": 5,
+                "RunSucceeded": 0, "RunPartiallySucceeded": 1, "RunFailed": 0,
+                "RunDuration": 120
+            })
+        );
+    }
+}

@@ -63,6 +63,18 @@ impl PollingPolicy {
         }
         wait.min(self.max_wait_seconds)
     }
+
+    /// How many checks a run lasting `duration_seconds` gets when every
+    /// wait follows this policy: one when it starts, one after each wait,
+    /// the last at or after its end.
+    pub fn checks_for(&self, duration_seconds: u64) -> u64 {
+        let (mut age, mut checks) = (0, 1);
+        while age < duration_seconds {
+            age += self.next_wait_seconds(age as i64);
+            checks += 1;
+        }
+        checks
+    }
 }
 
 #[cfg(test)]
@@ -86,17 +98,16 @@ mod tests {
 
     #[test]
     fn checks_of_a_run_grow_with_the_log_of_its_duration() {
-        let policy = PollingPolicy::new(10, 86_400).unwrap();
-        let checks_for = |duration: i64| {
-            let (mut age, mut checks) = (0_i64, 0);
-            while age < duration {
-                age += policy.next_wait_seconds(age) as i64;
-                checks += 1;
-            }
-            checks
-        };
-        assert!(checks_for(7_200) <= 12, "{}", checks_for(7_200));
-        assert!(checks_for(14_400) <= checks_for(7_200) + 1);
+        // The template's defaults, as README's polling-cost table gives them.
+        let policy = PollingPolicy::new(10, 900).unwrap();
+        let table = [(0, 1), (600, 8), (3_600, 12), (7_200, 16), (28_800, 40)];
+        for (duration, checks) in table {
+            assert_eq!(policy.checks_for(duration), checks, "{duration} s");
+        }
+        // Uncapped, doubling the duration adds one check.
+        let uncapped = PollingPolicy::new(10, 86_400).unwrap();
+        assert_eq!(uncapped.checks_for(7_200), 12);
+        assert_eq!(uncapped.checks_for(14_400), 13);
     }
 
     #[test]

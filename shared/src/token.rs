@@ -86,6 +86,31 @@ mod tests {
         );
     }
 
+    /// Tokens must not change across versions: a redeployed starter must
+    /// reuse the tokens of the runs an earlier version started for the same
+    /// trigger. These values were computed apart from this code (UUIDv5 of
+    /// the namespace and the newline-joined name).
+    #[test]
+    fn tokens_are_pinned() {
+        let (d, s) = ids("dzd_abc", "src1");
+        assert_eq!(
+            client_token("exec-1", &d, &s),
+            "8e81c478-41c9-5b9a-8211-98cf29a0dece"
+        );
+        assert_eq!(
+            metadata_generation_token(
+                "exec-1",
+                &d,
+                "ast_1",
+                &[
+                    MetadataGenerationType::BusinessDescriptions,
+                    MetadataGenerationType::BusinessNames
+                ]
+            ),
+            "16b388b5-cfeb-5940-a406-8f88b6548a58"
+        );
+    }
+
     #[test]
     fn tokens_fit_the_model_client_token_pattern() {
         let (d, s) = ids("dzd_abc", "src1");

@@ -28,7 +28,7 @@ fn adapter(emulator: &datazone_local::Emulator) -> SdkDataZone {
         .endpoint_url(emulator.endpoint())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new(
-            "AKIDLOCAL",
+            datazone_local::SAMPLE_ADMIN_ACCESS_KEY_ID,
             "local-secret",
             None,
             None,
@@ -120,7 +120,8 @@ async fn the_paginator_crosses_real_pages_and_resumes() {
 
 #[tokio::test]
 async fn the_starter_never_starts_twice_against_the_emulator() {
-    let emulator = emulator(&["--time-scale", "1000"]).await;
+    // Real time: the runs stay active (minutes) between the two invocations.
+    let emulator = emulator(&[]).await;
     let starter = StartRuns::new(
         adapter(&emulator),
         StartRunsConfig {

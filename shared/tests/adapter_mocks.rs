@@ -21,11 +21,13 @@ use datazone_runs::adapter::SdkDataZone;
 use datazone_runs::ids::{
     DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize,
 };
+use datazone_runs::lambda::{Handler, Invocation};
 use datazone_runs::listing::{ListRunsRequest, list_data_source_runs};
 use datazone_runs::metadata_run::{MetadataGenerationRunStatus, MetadataGenerationType};
+use datazone_runs::payload::Payload;
 use datazone_runs::port::{DataZone, StartRunRequest};
 use datazone_runs::run::{DataSourceErrorType, DataSourceRunStatus, LineageImportStatus};
-use datazone_runs::token::client_token;
+use datazone_runs::start_runs::{StartAction, StartRuns, StartRunsConfig};
 
 fn domain() -> DomainId {
     DomainId::parse("domainId", "dzd_sales2026").unwrap()
@@ -186,16 +188,23 @@ async fn an_unreadable_answer_is_an_unexpected_response() {
     assert_eq!(error.name(), "DataZone.UnexpectedResponse");
 }
 
+/// The starter, over the real SDK client with mocked answers, sends the
+/// token derived from its trigger: pinned here, computed apart from the
+/// code, so a change of derivation (which would start runs twice across a
+/// redeployment) fails.
 #[tokio::test]
-async fn start_sends_the_derived_client_token() {
-    let expected = client_token("exec-1", &domain(), &source());
-    let rule = mock!(Client::start_data_source_run)
-        .match_requests({
-            let expected = expected.clone();
-            move |input| {
-                input.client_token() == Some(expected.as_str())
-                    && input.data_source_identifier() == Some("ds_orders")
-            }
+async fn the_starter_sends_the_pinned_client_token_of_its_trigger() {
+    let listing = mock!(Client::list_data_source_runs).then_output(|| {
+        ListDataSourceRunsOutput::builder()
+            .set_items(Some(vec![]))
+            .build()
+            .unwrap()
+    });
+    let start = mock!(Client::start_data_source_run)
+        .match_requests(|input| {
+            input.client_token() == Some("9e16c1df-d008-5a68-81a9-c057dac0bfb6")
+                && input.domain_identifier() == Some("dzd_sales2026")
+                && input.data_source_identifier() == Some("ds_orders")
         })
         .then_output(|| {
             StartDataSourceRunOutput::builder()
@@ -210,18 +219,34 @@ async fn start_sends_the_derived_client_token() {
                 .build()
                 .unwrap()
         });
-    let datazone = SdkDataZone::new(mock_client!(aws_sdk_datazone, [&rule]));
-    let request = StartRunRequest {
-        domain: domain(),
-        data_source: source(),
-        client_token: expected,
-    };
-    let run = datazone.start_data_source_run(&request).await.unwrap();
-    assert_eq!(
-        (run.id.as_str(), &run.status),
-        ("run9", &DataSourceRunStatus::Requested)
+    let datazone = SdkDataZone::new(mock_client!(
+        aws_sdk_datazone,
+        RuleMode::MatchAny,
+        [&listing, &start]
+    ));
+    let starter = StartRuns::new(
+        datazone,
+        StartRunsConfig {
+            domain: Some(domain()),
+            data_sources: vec![source()],
+            concurrency: 1,
+        },
     );
-    assert_eq!(rule.num_calls(), 1);
+    let output = starter
+        .handle(
+            Payload::Json(serde_json::json!({"executionId": "exec-1"})),
+            &Invocation::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(output.runs[0].run_id.as_deref(), Some("run9"), "{output:?}");
+    assert_eq!(output.runs[0].action, StartAction::Started);
+    assert_eq!(start.num_calls(), 1, "one start, with the pinned token");
+    assert_eq!(
+        listing.num_calls(),
+        2,
+        "RUNNING, then REQUESTED runs listed first"
+    );
 }
 
 fn summary(id: &str) -> DataSourceRunSummary {

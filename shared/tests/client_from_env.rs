@@ -15,7 +15,10 @@ async fn aws_endpoint_url_datazone_points_the_functions_at_the_emulator() {
     // SAFETY: this binary's only test sets these before any other thread reads them.
     unsafe {
         std::env::set_var("AWS_ENDPOINT_URL_DATAZONE", emulator.endpoint());
-        std::env::set_var("AWS_ACCESS_KEY_ID", "AKIDLOCAL");
+        std::env::set_var(
+            "AWS_ACCESS_KEY_ID",
+            datazone_local::SAMPLE_ADMIN_ACCESS_KEY_ID,
+        );
         std::env::set_var("AWS_SECRET_ACCESS_KEY", "local-secret");
         std::env::set_var("AWS_REGION", "eu-west-1");
         std::env::set_var("AWS_MAX_ATTEMPTS", "1");

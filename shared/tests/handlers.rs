@@ -197,13 +197,22 @@ fn request(trigger: &str, sources: &[&str]) -> StartRunsRequest {
 
 #[tokio::test]
 async fn a_requested_run_found_past_the_first_page_counts_as_active() {
-    // Newest first: four finished runs fill two pages before the REQUESTED one.
+    // Newest first: four finished runs fill two pages before the REQUESTED
+    // one, and the fake filters after paging: the first two pages of the
+    // REQUESTED listing are empty, the third holds the run.
     let mut runs = vec![run("waiting", "a", "REQUESTED")];
     runs.extend((0..4).map(|i| run(&format!("done-{i}"), "a", "SUCCESS")));
     let starter = StartRuns::new(FakeDataZone::with_runs(runs), start_config());
     let output = starter.start(&request("exec-1", &["a"])).await;
     assert_eq!(output.runs[0].action, StartAction::AlreadyActive);
     assert_eq!(output.runs[0].run_id.as_deref(), Some("waiting"));
+    // Three pages of RUNNING runs (none), then three of REQUESTED ones.
+    let three_pages = vec![None, Some("2".to_owned()), Some("4".to_owned())];
+    assert_eq!(
+        starter.datazone().run_page_tokens(),
+        [three_pages.clone(), three_pages].concat()
+    );
+    assert_eq!(starter.datazone().calls("StartDataSourceRun"), 0);
 }
 
 #[tokio::test]
@@ -487,8 +496,9 @@ async fn bad_input_is_a_typed_error_from_every_function() {
             assert_eq!(error.name(), "InvalidInput", "{payload:?}: {error}");
         }
     }
-    assert_eq!(starter.datazone().calls("StartDataSourceRun"), 0);
-    assert_eq!(status.datazone().calls("GetDataSourceRun"), 0);
+    for fake in [starter.datazone(), status.datazone(), metadata.datazone()] {
+        assert_eq!(fake.all_calls(), 0, "no request is sent");
+    }
 }
 
 // ---- metadata generation starter ----

@@ -23,6 +23,16 @@ use datazone_runs::timestamp::Timestamp;
 /// Pages are small so that listings cross page boundaries.
 const DEFAULT_PAGE_SIZE: usize = 2;
 
+/// One page of `items` from `token` (an offset), and the next page's token.
+fn page<T: Clone>(items: &[T], token: Option<&str>, size: usize) -> (Vec<T>, Option<String>) {
+    let start: usize = token.map_or(0, |token| token.parse().unwrap());
+    let end = (start + size).min(items.len());
+    (
+        items[start..end].to_vec(),
+        (end < items.len()).then(|| end.to_string()),
+    )
+}
+
 #[derive(Default)]
 struct State {
     /// Oldest first.
@@ -37,6 +47,8 @@ struct State {
     /// Data sources whose next start finds a run started by someone else.
     races: HashSet<String>,
     calls: Vec<String>,
+    /// The `nextToken` of every ListDataSourceRuns call, in order.
+    run_page_tokens: Vec<Option<String>>,
 }
 
 #[derive(Default)]
@@ -126,6 +138,16 @@ impl FakeDataZone {
         self.state.lock().unwrap().runs.clone()
     }
 
+    /// The `nextToken` of every ListDataSourceRuns call, in order.
+    pub fn run_page_tokens(&self) -> Vec<Option<String>> {
+        self.state.lock().unwrap().run_page_tokens.clone()
+    }
+
+    /// Calls of any operation.
+    pub fn all_calls(&self) -> usize {
+        self.state.lock().unwrap().calls.len()
+    }
+
     pub fn calls(&self, operation: &str) -> usize {
         self.state
             .lock()
@@ -179,33 +201,35 @@ impl DataZone for FakeDataZone {
             .ok_or_else(|| Error::ResourceNotFound(format!("run {run}")))
     }
 
+    /// Pages are cut from every run of the source, newest first, and then
+    /// filtered by status, so a filtered page can be empty and still have a
+    /// next one, as a service that filters after paging answers.
     async fn list_data_source_runs(&self, request: &RunsPageRequest) -> Result<RunsPage, Error> {
         let mut state = self.state.lock().unwrap();
         state.calls.push("ListDataSourceRuns".into());
-        let matching: Vec<DataSourceRun> = state
+        state.run_page_tokens.push(request.next_token.clone());
+        let of_source: Vec<DataSourceRun> = state
             .runs
             .iter()
             .rev()
             .filter(|run| run.data_source_id == request.data_source.as_str())
-            .filter(|run| {
-                request
-                    .status
-                    .as_ref()
-                    .is_none_or(|status| &run.status == status)
-            })
             .cloned()
             .collect();
-        let start: usize = request
-            .next_token
-            .as_deref()
-            .map_or(0, |token| token.parse().unwrap());
         let size = request
             .max_results
             .map_or(DEFAULT_PAGE_SIZE, |size| size.get() as usize);
-        let end = (start + size).min(matching.len());
+        let (items, next_token) = page(&of_source, request.next_token.as_deref(), size);
         Ok(RunsPage {
-            items: matching[start..end].to_vec(),
-            next_token: (end < matching.len()).then(|| end.to_string()),
+            items: items
+                .into_iter()
+                .filter(|run| {
+                    request
+                        .status
+                        .as_ref()
+                        .is_none_or(|status| &run.status == status)
+                })
+                .collect(),
+            next_token,
         })
     }
 
@@ -234,15 +258,8 @@ impl DataZone for FakeDataZone {
             .get(request.run.as_str())
             .cloned()
             .unwrap_or_default();
-        let start: usize = request
-            .next_token
-            .as_deref()
-            .map_or(0, |token| token.parse().unwrap());
-        let end = (start + DEFAULT_PAGE_SIZE).min(all.len());
-        Ok(ActivitiesPage {
-            items: all[start..end].to_vec(),
-            next_token: (end < all.len()).then(|| end.to_string()),
-        })
+        let (items, next_token) = page(&all, request.next_token.as_deref(), DEFAULT_PAGE_SIZE);
+        Ok(ActivitiesPage { items, next_token })
     }
 
     async fn start_metadata_generation_run(
