@@ -7,19 +7,21 @@ TOOLS_DIR="$PROJECT_DIR/.tools"
 CARGO_LAMBDA_VERSION="1.9.2"
 SAM_CLI_VERSION="1.170.0"
 CFN_LINT_VERSION="1.58.0"
+PARLIAMENT_VERSION="1.6.4"
 
 venv_has() { # PACKAGE VERSION
   "$TOOLS_DIR/venv/bin/pip" show "$1" 2>/dev/null | grep -qx "Version: $2"
 }
 
-# cargo-lambda (always); with `template`, also SAM CLI and cfn-lint.
+# cargo-lambda (always); with `template`, also SAM CLI, cfn-lint and
+# parliament (the IAM lint).
 install_python_tools() {
   if [ ! -x "$TOOLS_DIR/venv/bin/pip" ]; then
     python3 -m venv "$TOOLS_DIR/venv"
   fi
   local wanted=("cargo-lambda==$CARGO_LAMBDA_VERSION")
   if [ "${1:-}" = template ]; then
-    wanted+=("aws-sam-cli==$SAM_CLI_VERSION" "cfn-lint==$CFN_LINT_VERSION")
+    wanted+=("aws-sam-cli==$SAM_CLI_VERSION" "cfn-lint==$CFN_LINT_VERSION" "parliament==$PARLIAMENT_VERSION")
   fi
   local missing=()
   for spec in "${wanted[@]}"; do

@@ -4,15 +4,13 @@
 // local SNS). Prints each data source's path and final status for a person,
 // and writes a JSON report for tests.
 //
-// Exit code: 0 when the flow ran to its end (whatever the runs' outcomes),
-// 1 when something in the chain broke, 2 for bad arguments.
+// Exit code: 0 when the flow ran to its end (whatever the runs' outcomes:
+// the execution succeeded, or failed in one of the definition's own Fail
+// states), 1 when something in the chain broke, 2 for bad arguments.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { StateMachine } from "aws-local-stepfunctions";
-import { ACCOUNT, REGION, resolveStateMachine } from "./template.mjs";
-
-// Failures that mean the flow ran to its end: the runs themselves failed.
-const FLOW_OUTCOME_ERRORS = new Set(["DataSourceRunsFailed"]);
+import { ACCOUNT, Deployment, REGION, parameterOverrides, resolveStateMachine } from "./template.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -22,6 +20,8 @@ const { values: args } = parseArgs({
     input: { type: "string", default: "{}" },
     "execution-name": { type: "string" },
     parameter: { type: "string", multiple: true, default: [] },
+    // Milliseconds each Wait state takes, or "real" for the seconds the
+    // state itself says (Seconds, SecondsPath).
     "wait-ms": { type: "string", default: "20" },
     "retry-ms": { type: "string", default: "50" },
     report: { type: "string" },
@@ -32,14 +32,10 @@ if (!args["invoke-url"]) {
   console.error("run-flow: --invoke-url http://HOST:PORT (cargo lambda watch) is required");
   process.exit(2);
 }
-const overrides = Object.fromEntries(args.parameter.map((pair) => {
-  const at = pair.indexOf("=");
-  if (at < 1) { console.error(`run-flow: --parameter ${pair} is not NAME=VALUE`); process.exit(2); }
-  return [pair.slice(0, at), pair.slice(at + 1)];
-}));
 const say = (line) => { if (!args.quiet) console.log(line); };
 
-const { logicalId, definition } = resolveStateMachine(args.template, args.definition, overrides);
+const deployment = new Deployment(args.template, parameterOverrides(args.parameter, "run-flow"));
+const { logicalId, definition } = resolveStateMachine(deployment, args.definition);
 const executionName = args["execution-name"] ?? `local-${Date.now()}`;
 const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${logicalId}:${executionName}`;
 
@@ -51,6 +47,11 @@ function* allStates(machine) {
     if (inner) yield* allStates(inner);
   }
 }
+
+// Failures that mean the flow ran to its end: the definition's own Fail states.
+const FLOW_OUTCOME_ERRORS = new Set([...allStates(definition)]
+  .filter(([, state]) => state.Type === "Fail" && state.Error)
+  .map(([, state]) => state.Error));
 
 const notifications = [];
 const invocations = {};
@@ -91,7 +92,7 @@ const taskResourceLocalHandlers = {};
 const waitTimeOverrides = {};
 const retryIntervalOverrides = {};
 for (const [name, state] of allStates(definition)) {
-  if (state.Type === "Wait") waitTimeOverrides[name] = Number(args["wait-ms"]);
+  if (state.Type === "Wait" && args["wait-ms"] !== "real") waitTimeOverrides[name] = Number(args["wait-ms"]);
   if (state.Retry) retryIntervalOverrides[name] = Number(args["retry-ms"]);
   if (state.Type !== "Task") continue;
   const lambda = /^arn:aws:lambda:[^:]+:[^:]+:function:([^:]+)$/.exec(state.Resource);
@@ -115,13 +116,32 @@ const execution = machine.run(input, {
   context: { Execution: { Id: executionArn, Name: executionName } },
 });
 
+/** The value at a `$.a.b` path of `value`. */
+const at = (value, path) => path.replace(/^\$\.?/, "").split(".").filter(Boolean).reduce((node, key) => node?.[key], value);
+
 // Per data source (an iteration of the outer Map): the states it went through.
 let stateTransitions = 0;
 let sources = [];
 const paths = new Map();
+// Wait states as they ran: the seconds they asked for and the time they took.
+const waits = [];
+const entered = new Map();
+// Retries of Task states, with the error that caused each.
+const retries = [];
+const lastFailure = new Map();
+const definitionStates = Object.fromEntries([...allStates(definition)]);
 const collecting = (async () => {
   for await (const event of execution.eventLogs) {
+    const key = `${event.state?.name}#${event.index}`;
+    if (event.type === "StateFailed") lastFailure.set(key, event.Error);
+    if (event.type === "StateRetried") retries.push({ state: event.state.name, attempt: event.retry.attempt, error: lastFailure.get(key) });
+    if (event.type === "StateExited" && event.state.type === "Wait") {
+      const spec = definitionStates[event.state.name];
+      const seconds = spec.Seconds ?? at(event.state.input, spec.SecondsPath);
+      waits.push({ state: event.state.name, seconds, waitedMs: event.timestamp - entered.get(key) });
+    }
     if (event.type !== "StateEntered") continue;
+    entered.set(key, event.timestamp);
     stateTransitions += 1;
     if (event.index === undefined && event.state.name === "FollowRuns") {
       sources = (event.state.input?.start?.runs ?? []).map((run) => run.dataSourceId);
@@ -192,7 +212,7 @@ say(report.status === "SUCCEEDED"
   ? `Execution SUCCEEDED (${stateTransitions} state transitions)`
   : `Execution FAILED: ${report.error} (${stateTransitions} state transitions)${FLOW_OUTCOME_ERRORS.has(report.error) ? "" : `\n  ${report.cause}`}`);
 
-report = { ...report, executionArn, stateTransitions, notifications, invocations };
+report = { ...report, executionArn, stateTransitions, notifications, invocations, waits, retries };
 if (args.report) writeFileSync(args.report, JSON.stringify(report, null, 2));
 const ranToTheEnd = report.status === "SUCCEEDED" || FLOW_OUTCOME_ERRORS.has(report.error);
 process.exit(ranToTheEnd ? 0 : 1);

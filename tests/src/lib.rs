@@ -15,6 +15,7 @@ pub const STABLE_NAMES: &[&str] = &[
     "DataZone.ConflictException",
     "DataZone.ServiceQuotaExceededException",
     "DataZone.UnauthorizedException",
+    "DataZone.UnrecognizedClientException",
     "DataZone.Timeout",
     "DataZone.Unreachable",
     "DataZone.UnexpectedResponse",
@@ -29,6 +30,14 @@ pub fn sample_event_files(function: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// A data source whose runs finish the moment they start: the first status
+/// check sees the outcome, whatever the machine's speed.
+pub fn instant_source(id: &str, outcome: &str, assets: &[&str]) -> serde_json::Value {
+    let mut source = source(id, outcome, 0, assets);
+    source["runs"][0]["requestedSeconds"] = serde_json::json!(0);
+    source
 }
 
 /// A data source of a test seed: its id, how its runs go, what they import.
@@ -66,5 +75,18 @@ pub fn write_seed(
     std::fs::create_dir_all(&folder).expect("a seed folder under target/");
     let path = folder.join(format!("{}-{name}.json", std::process::id()));
     std::fs::write(&path, seed.to_string()).expect("seed written");
+    path
+}
+
+/// template.yaml with `from` replaced by `to` (once), written under target/.
+pub fn template_copy(name: &str, from: &str, to: &str) -> PathBuf {
+    let template = std::fs::read_to_string(local_flow::workspace().join("template.yaml"))
+        .expect("template.yaml");
+    let changed = template.replacen(from, to, 1);
+    assert_ne!(changed, template, "{from:?} is in template.yaml");
+    let folder = local_flow::log_dir().join("templates");
+    std::fs::create_dir_all(&folder).expect("a template folder under target/");
+    let path = folder.join(format!("{}-{name}.yaml", std::process::id()));
+    std::fs::write(&path, changed).expect("template written");
     path
 }

@@ -6,6 +6,13 @@
 //! through the Invoke API. The emulator's EventBridge events reach the
 //! run-status function the same way.
 //!
+//! Each function runs as its own role: the chain adds to the seed one
+//! principal per function, with the policy and project memberships
+//! `template.yaml` gives that function's role, and hands each function
+//! process that principal's access key. The emulator enforces them, so a
+//! call a function's template policy does not allow fails here as it would
+//! in AWS.
+//!
 //! The binaries must be built first (`cargo build --workspace --bins`, as
 //! the scripts do): running cargo from inside a test would wait on the build
 //! lock the test run holds.
@@ -27,9 +34,19 @@ pub const FUNCTIONS: &[&str] = &[
     "start-metadata-generation",
 ];
 
-/// The domain and data sources of the sample seed.
+/// The domain, project and data sources of the sample seed.
 pub const SAMPLE_DOMAIN: &str = "dzd_sales2026";
+pub const SAMPLE_PROJECT: &str = "prj_salesdata";
 pub const SAMPLE_DATA_SOURCES: &[&str] = &["ds_orders", "ds_clickstream", "ds_finance"];
+
+/// The template parameters of a deployment for the sample seed.
+pub fn sample_parameters() -> Vec<(String, String)> {
+    vec![
+        ("DomainId".into(), SAMPLE_DOMAIN.into()),
+        ("DataSourceIds".into(), SAMPLE_DATA_SOURCES.join(",")),
+        ("ProjectIds".into(), SAMPLE_PROJECT.into()),
+    ]
+}
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {
@@ -119,9 +136,16 @@ pub struct FunctionError {
 }
 
 /// How to start the chain.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ChainOptions {
-    /// Extra `datazone-local` flags (a seed, a time scale, faults).
+    /// The emulator's seed; the functions' principals are added to it.
+    pub seed: PathBuf,
+    /// The SAM template whose functions' roles the chain runs them as, and
+    /// whose state machine `run_flow` executes.
+    pub template: PathBuf,
+    /// The template's parameters (the rest take their defaults).
+    pub parameters: Vec<(String, String)>,
+    /// Extra `datazone-local` flags (a time scale, faults).
     pub emulator_args: Vec<String>,
     /// Environment for every function, over the chain's own.
     pub function_env: Vec<(String, String)>,
@@ -129,10 +153,85 @@ pub struct ChainOptions {
     pub events_to_run_status: bool,
 }
 
+impl Default for ChainOptions {
+    /// The sample seed, `template.yaml` with the sample's parameters.
+    fn default() -> Self {
+        Self {
+            seed: workspace().join("local/datazone-emulator/seed/sample.json"),
+            template: workspace().join("template.yaml"),
+            parameters: sample_parameters(),
+            emulator_args: Vec::new(),
+            function_env: Vec::new(),
+            events_to_run_status: false,
+        }
+    }
+}
+
+/// Sets `name` to `value` in `parameters`, replacing an earlier value.
+pub fn set_parameter(parameters: &mut Vec<(String, String)>, name: &str, value: &str) {
+    parameters.retain(|(known, _)| known != name);
+    parameters.push((name.to_owned(), value.to_owned()));
+}
+
+fn flow_runner() -> PathBuf {
+    let runner = workspace().join("local/flow-runner");
+    assert!(
+        runner.join("node_modules/aws-local-stepfunctions").exists(),
+        "the flow runner's packages are not installed: run `npm ci --prefix local/flow-runner` (the scripts do)"
+    );
+    runner
+}
+
+/// A `node` command running `script` of the flow runner.
+fn node(script: &str) -> Command {
+    let runner = flow_runner();
+    let mut command = Command::new("node");
+    command
+        .arg("--require")
+        .arg(runner.join("polyfill.cjs"))
+        .arg(runner.join(script))
+        .current_dir(workspace());
+    command
+}
+
+fn parameter_args(command: &mut Command, parameters: &[(String, String)]) {
+    for (name, value) in parameters {
+        command.arg("--parameter").arg(format!("{name}={value}"));
+    }
+}
+
+/// Writes `options.seed` plus the functions' principals to `folder` and
+/// returns the seed's path and each function's access key.
+fn seed_with_function_principals(options: &ChainOptions, folder: &Path) -> (PathBuf, Value) {
+    let seed = folder.join("seed.json");
+    let mut command = node("template-iam.mjs");
+    command
+        .arg("seed")
+        .arg("--template")
+        .arg(&options.template)
+        .arg("--seed")
+        .arg(&options.seed)
+        .arg("--out")
+        .arg(&seed);
+    parameter_args(&mut command, &options.parameters);
+    let output = command.output().expect("node runs template-iam.mjs");
+    assert!(
+        output.status.success(),
+        "the functions' principals could not be read from {}: {}",
+        options.template.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let keys = serde_json::from_slice(&output.stdout).expect("template-iam prints JSON");
+    (seed, keys)
+}
+
 /// The emulator, `cargo lambda watch` and every function, running.
 pub struct LocalChain {
     pub datazone_endpoint: String,
     pub invoke_port: u16,
+    /// The template and parameters the chain was deployed with.
+    template: PathBuf,
+    parameters: Vec<(String, String)>,
     /// This chain's process logs.
     pub logs: PathBuf,
     // Dropped in order: functions, then the runtime, then the emulator.
@@ -148,6 +247,7 @@ impl LocalChain {
         let chain = CHAINS.fetch_add(1, Ordering::Relaxed);
         let logs = log_dir().join(format!("{}-{chain}", std::process::id()));
         std::fs::create_dir_all(&logs).expect("a log folder under target/");
+        let (seed, access_keys) = seed_with_function_principals(options, &logs);
         let invoke_port = free_port();
         let watch = Running(
             Command::new(cargo_lambda())
@@ -170,7 +270,14 @@ impl LocalChain {
 
         let mut emulator = Command::new(binary("datazone-local"));
         emulator
-            .args(["--listen", "127.0.0.1:0"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--authorization",
+                "enforce",
+                "--seed",
+            ])
+            .arg(&seed)
             .args(&options.emulator_args);
         if options.events_to_run_status {
             emulator.arg("--events-url").arg(format!(
@@ -196,6 +303,12 @@ impl LocalChain {
         let functions = FUNCTIONS
             .iter()
             .map(|name| {
+                let access_key = access_keys[name].as_str().unwrap_or_else(|| {
+                    panic!(
+                        "{} gives function {name} no role",
+                        options.template.display()
+                    )
+                });
                 Running(
                     Command::new(binary(name))
                         .env(
@@ -207,7 +320,7 @@ impl LocalChain {
                         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
                         .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
                         .env("AWS_ENDPOINT_URL_DATAZONE", &datazone_endpoint)
-                        .env("AWS_ACCESS_KEY_ID", "AKIDLOCAL")
+                        .env("AWS_ACCESS_KEY_ID", access_key)
                         .env("AWS_SECRET_ACCESS_KEY", "local-secret")
                         .env("AWS_REGION", "us-east-1")
                         .env("DATAZONE_DOMAIN_ID", SAMPLE_DOMAIN)
@@ -223,6 +336,8 @@ impl LocalChain {
         Self {
             datazone_endpoint,
             invoke_port,
+            template: options.template.clone(),
+            parameters: options.parameters.clone(),
             logs,
             _functions: functions,
             _watch: watch,
@@ -232,20 +347,14 @@ impl LocalChain {
 
     /// Executes the state machine of template.yaml through this chain.
     pub fn run_flow(&self, flow: &FlowRun) -> FlowReport {
-        let runner = workspace().join("local/flow-runner");
-        assert!(
-            runner.join("node_modules/aws-local-stepfunctions").exists(),
-            "the flow runner's packages are not installed: run `npm ci --prefix local/flow-runner` (the scripts do)"
-        );
         let report_path = self
             .logs
             .join(format!("report-{}.json", flow.execution_name));
         let _ = std::fs::remove_file(&report_path);
-        let mut command = Command::new("node");
+        let mut command = node("run-flow.mjs");
         command
-            .arg("--require")
-            .arg(runner.join("polyfill.cjs"))
-            .arg(runner.join("run-flow.mjs"))
+            .arg("--template")
+            .arg(&self.template)
             .arg("--invoke-url")
             .arg(format!("http://127.0.0.1:{}", self.invoke_port))
             .arg("--input")
@@ -253,13 +362,14 @@ impl LocalChain {
             .arg("--execution-name")
             .arg(&flow.execution_name)
             .arg("--wait-ms")
-            .arg(flow.wait_ms.to_string())
+            .arg(flow.wait_ms.map_or("real".to_owned(), |ms| ms.to_string()))
             .arg("--report")
-            .arg(&report_path)
-            .current_dir(workspace());
+            .arg(&report_path);
+        let mut parameters = self.parameters.clone();
         for (name, value) in &flow.parameters {
-            command.arg("--parameter").arg(format!("{name}={value}"));
+            set_parameter(&mut parameters, name, value);
         }
+        parameter_args(&mut command, &parameters);
         if !flow.print {
             command.arg("--quiet");
         }
@@ -310,6 +420,28 @@ impl LocalChain {
         self.emulator("/_emulator/counters")
     }
 
+    /// Waits (up to a minute) until the counter at `path` in
+    /// GET /_emulator/counters reaches `at_least`, and returns it.
+    pub fn wait_for_counter(&self, path: &[&str], at_least: u64) -> u64 {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let counters = self.counters();
+            let value = path
+                .iter()
+                .fold(&counters, |node, key| &node[*key])
+                .as_u64()
+                .unwrap_or(0);
+            if value >= at_least {
+                return value;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "counter {path:?} stayed at {value}, below {at_least}: {counters}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// How many calls of `operation` answered `status`.
     pub fn calls(&self, operation: &str, status: u16) -> u64 {
         self.counters()["operations"][operation]["byStatus"][status.to_string()]
@@ -331,33 +463,30 @@ impl LocalChain {
 pub struct FlowRun {
     pub execution_name: String,
     pub input: Value,
-    /// Template parameters (the rest take their defaults).
+    /// Template parameters over the chain's (the state machine's settings;
+    /// those that shape IAM belong to the chain).
     pub parameters: Vec<(String, String)>,
-    /// Milliseconds every Wait state takes instead of its seconds.
-    pub wait_ms: u64,
+    /// Milliseconds every Wait state takes instead of its seconds; `None`:
+    /// the seconds the state itself says (`SecondsPath`).
+    pub wait_ms: Option<u64>,
     /// Print the flow for a person (else the runner is quiet).
     pub print: bool,
 }
 
 impl FlowRun {
-    /// The sample domain and data sources, metadata generation on.
+    /// The chain's data sources, metadata generation on.
     pub fn sample(execution_name: &str) -> Self {
         Self {
             execution_name: execution_name.to_owned(),
             input: Value::Object(Default::default()),
-            parameters: vec![
-                ("DomainId".into(), SAMPLE_DOMAIN.into()),
-                ("DataSourceIds".into(), SAMPLE_DATA_SOURCES.join(",")),
-                ("GenerateMetadata".into(), "true".into()),
-            ],
-            wait_ms: 20,
+            parameters: vec![("GenerateMetadata".into(), "true".into())],
+            wait_ms: Some(20),
             print: false,
         }
     }
 
     pub fn parameter(mut self, name: &str, value: &str) -> Self {
-        self.parameters.retain(|(known, _)| known != name);
-        self.parameters.push((name.to_owned(), value.to_owned()));
+        set_parameter(&mut self.parameters, name, value);
         self
     }
 }
@@ -367,7 +496,8 @@ impl FlowRun {
 pub struct FlowReport {
     /// The runner's verdict: the flow ran to its end (whatever the runs' outcomes).
     pub ran_to_the_end: bool,
-    /// `{status, output | error+cause, stateTransitions, notifications, invocations}`.
+    /// `{status, output | error+cause, stateTransitions, notifications,
+    /// invocations, waits, retries}`.
     pub report: Value,
 }
 

@@ -13,12 +13,16 @@ const TIME_SCALE: &str = "600";
 fn main() -> ExitCode {
     let chain = LocalChain::start(&ChainOptions {
         emulator_args: vec!["--time-scale".into(), TIME_SCALE.into()],
-        function_env: vec![],
         events_to_run_status: true,
+        ..ChainOptions::default()
     });
     println!(
-        "DataZone emulator at {} (sample seed, time scale {TIME_SCALE})",
+        "DataZone emulator at {} (sample seed, time scale {TIME_SCALE}, authorization enforced)",
         chain.datazone_endpoint
+    );
+    println!(
+        "Each function runs as its role in template.yaml: principals in {}",
+        chain.logs.join("seed.json").display()
     );
     println!(
         "Functions under cargo lambda watch at http://127.0.0.1:{}",
@@ -27,7 +31,7 @@ fn main() -> ExitCode {
     let execution = format!("demo-{}", std::process::id());
     let flow = chain.run_flow(&FlowRun {
         print: true,
-        wait_ms: 100,
+        wait_ms: Some(100),
         ..FlowRun::sample(&execution)
     });
     let counters = chain.counters();

@@ -1,0 +1,55 @@
+//! The IAM lint (scripts/iam_lint.py) passes the real template and reports
+//! a statement scoped to a domain ARN for actions that take no resource type.
+
+use std::process::Command;
+
+use local_flow::workspace;
+
+/// Runs the lint on `template`: its success and its findings.
+fn lint(template: &std::path::Path) -> (bool, String) {
+    let python = workspace().join(".tools/venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/test, which installs parliament",
+        python.display()
+    );
+    let output = Command::new(python)
+        .arg(workspace().join("scripts/iam_lint.py"))
+        .arg(template)
+        .current_dir(workspace())
+        .output()
+        .expect("the IAM lint runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn the_template_draws_no_finding() {
+    let (clean, findings) = lint(&workspace().join("template.yaml"));
+    assert!(clean, "{findings}");
+    assert_eq!(findings, "");
+}
+
+#[test]
+fn a_statement_scoped_to_the_domain_is_reported() {
+    let template = std::fs::read_to_string(workspace().join("template.yaml")).unwrap();
+    let scoped = template.replacen(
+        "              Resource: \"*\"\n              Condition: &InThisRegion",
+        "              Resource: !Sub arn:${AWS::Partition}:datazone:${AWS::Region}:${AWS::AccountId}:domain/${DomainId}\n              Condition: &InThisRegion",
+        1,
+    );
+    assert_ne!(scoped, template, "the start-runs statement was found");
+    let copy = local_flow::log_dir().join(format!("domain-scoped-{}.yaml", std::process::id()));
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::write(&copy, scoped).unwrap();
+    let (clean, findings) = lint(&copy);
+    assert!(!clean);
+    assert!(
+        findings.contains("StartRunsFunction")
+            && findings.contains("No resources match for the given action")
+            && findings.contains("datazone:StartDataSourceRun"),
+        "{findings}"
+    );
+}
