@@ -1,25 +1,7 @@
-//! What the end-to-end tests share: the functions' stable error names and
-//! the sample events.
+//! What the end-to-end tests share: the sample events, test seeds, and
+//! template copies.
 
 use std::path::PathBuf;
-
-/// Every stable error name the functions may answer with (README lists them).
-pub const STABLE_NAMES: &[&str] = &[
-    "InvalidInput",
-    "InvalidConfiguration",
-    "DataZone.ThrottlingException",
-    "DataZone.InternalServerException",
-    "DataZone.ValidationException",
-    "DataZone.ResourceNotFoundException",
-    "DataZone.AccessDeniedException",
-    "DataZone.ConflictException",
-    "DataZone.ServiceQuotaExceededException",
-    "DataZone.UnauthorizedException",
-    "DataZone.UnrecognizedClientException",
-    "DataZone.Timeout",
-    "DataZone.Unreachable",
-    "DataZone.UnexpectedResponse",
-];
 
 /// The sample event files of `function`, sorted.
 pub fn sample_event_files(function: &str) -> Vec<PathBuf> {

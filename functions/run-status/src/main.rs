@@ -1,13 +1,14 @@
-//! Lambda function: turns DataZone data source run events and status
-//! queries into one normalized run outcome.
+//! Lambda function: turns DataZone run events and status queries into one
+//! normalized run outcome.
 
-use datazone_runs::adapter::SdkDataZone;
-use datazone_runs::run_status::{RunStatus, RunStatusConfig};
+use datazone_adapter::SdkDataZone;
+use run_status::config::RunStatusConfig;
+use run_status::handler::RunStatus;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    datazone_runs::telemetry::init();
+    function_runtime::telemetry::init();
     let config = RunStatusConfig::from_env()?;
     let datazone = SdkDataZone::from_env().await?;
-    datazone_runs::lambda::serve(RunStatus::new(datazone, config)).await
+    function_runtime::serve::serve(RunStatus::new(datazone, config)).await
 }

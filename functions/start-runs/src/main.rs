@@ -1,12 +1,13 @@
 //! Lambda function: starts runs of the configured DataZone data sources.
 
-use datazone_runs::adapter::SdkDataZone;
-use datazone_runs::start_runs::{StartRuns, StartRunsConfig};
+use datazone_adapter::SdkDataZone;
+use start_runs::config::StartRunsConfig;
+use start_runs::handler::StartRuns;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    datazone_runs::telemetry::init();
+    function_runtime::telemetry::init();
     let config = StartRunsConfig::from_env()?;
     let datazone = SdkDataZone::from_env().await?;
-    datazone_runs::lambda::serve(StartRuns::new(datazone, config)).await
+    function_runtime::serve::serve(StartRuns::new(datazone, config)).await
 }

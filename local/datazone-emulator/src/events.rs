@@ -13,7 +13,17 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
 use crate::clock::iso8601;
-use crate::store::Transition;
+
+/// A status change worth an EventBridge event.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub detail_type: &'static str,
+    pub domain_id: String,
+    pub resource_id: String,
+    pub type_name: &'static str,
+    pub project_id: String,
+    pub data: Value,
+}
 
 /// The EventBridge envelope of one transition.
 pub fn envelope(

@@ -11,6 +11,7 @@ mod faults;
 mod model;
 mod options;
 mod pagination;
+mod request;
 mod seed;
 mod server;
 mod store;
@@ -24,9 +25,9 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 pub use authorization::Mode as AuthorizationMode;
+pub use model::OPERATIONS;
 pub use options::Options;
 pub use seed::{SAMPLE_ADMIN_ACCESS_KEY_ID, SAMPLE_SEED};
-pub use server::OPERATIONS;
 pub use store::RUNS_PER_DATA_SOURCE_PER_DAY;
 
 /// How often run transitions are checked for events to emit.

@@ -88,6 +88,22 @@ pub fn client_token(field: &str, value: &str) -> ApiResult<()> {
     }
 }
 
+/// Every DataZone operation the emulator serves.
+pub const OPERATIONS: &[&str] = &[
+    "StartDataSourceRun",
+    "GetDataSourceRun",
+    "ListDataSourceRuns",
+    "ListDataSourceRunActivities",
+    "GetDataSource",
+    "ListDataSources",
+    "StartMetadataGenerationRun",
+    "GetMetadataGenerationRun",
+    "ListMetadataGenerationRuns",
+    "CancelMetadataGenerationRun",
+    "ListDomains",
+    "ListProjects",
+];
+
 /// The errors an operation's model lists (shape names).
 pub fn operation_errors(operation: &str) -> &'static [&'static str] {
     const ALL: &[&str] = &[

@@ -107,10 +107,10 @@ fn rate_limit(value: &str) -> Result<(String, f64), String> {
     let (operation, tps) = value
         .split_once('=')
         .ok_or_else(|| format!("{value:?} is not OPERATION=TPS"))?;
-    if !crate::server::OPERATIONS.contains(&operation) {
+    if !crate::model::OPERATIONS.contains(&operation) {
         return Err(format!(
             "{operation:?} is not an operation of the emulator ({})",
-            crate::server::OPERATIONS.join(", ")
+            crate::model::OPERATIONS.join(", ")
         ));
     }
     Ok((operation.to_owned(), positive_number(tps)?))

@@ -14,8 +14,10 @@
 //!    takes any membership; starting or cancelling them takes owner or
 //!    contributor (the designations that may change a project's inventory).
 
+mod condition;
 mod policy;
 mod signature;
+mod wildcard;
 
 use std::collections::HashMap;
 

@@ -10,8 +10,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-/// Condition keys the emulator can fill in from a request.
-const CONDITION_KEYS: &[&str] = &["aws:RequestedRegion", "aws:PrincipalArn"];
+use super::condition::{Condition, conditions};
+use super::wildcard::glob;
 
 /// The request facts a policy is evaluated against.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,53 +114,6 @@ enum Target {
     AllBut(Vec<String>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-/// The String condition operators.
-enum Operator {
-    Equals,
-    NotEquals,
-    Like,
-    NotLike,
-}
-
-impl Operator {
-    fn parse(name: &str) -> Result<Self, String> {
-        Ok(match name {
-            "StringEquals" => Self::Equals,
-            "StringNotEquals" => Self::NotEquals,
-            "StringLike" => Self::Like,
-            "StringNotLike" => Self::NotLike,
-            other => {
-                return Err(format!(
-                    "condition operator {other:?} is not one the emulator evaluates \
-                     (StringEquals, StringNotEquals, StringLike, StringNotLike)"
-                ));
-            }
-        })
-    }
-
-    /// Whether `actual` satisfies the operator for any of `expected`.
-    fn holds(self, actual: Option<&str>, expected: &[String]) -> bool {
-        let Some(actual) = actual else {
-            // A key missing from the request satisfies only the negated operators.
-            return matches!(self, Self::NotEquals | Self::NotLike);
-        };
-        match self {
-            Self::Equals => expected.iter().any(|value| value == actual),
-            Self::NotEquals => expected.iter().all(|value| value != actual),
-            Self::Like => expected.iter().any(|pattern| glob(pattern, actual)),
-            Self::NotLike => expected.iter().all(|pattern| !glob(pattern, actual)),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Condition {
-    operator: Operator,
-    key: String,
-    values: Vec<String>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Statement {
     effect: Effect,
@@ -188,41 +141,6 @@ fn target(
             "a statement has neither {element} nor Not{element}"
         )),
     }
-}
-
-fn conditions(block: serde_json::Map<String, Value>) -> Result<Vec<Condition>, String> {
-    let mut conditions = Vec::new();
-    for (operator, keys) in block {
-        let operator = Operator::parse(&operator)?;
-        let Value::Object(keys) = keys else {
-            return Err("a Condition operator must map keys to values".into());
-        };
-        for (key, values) in keys {
-            if !CONDITION_KEYS.contains(&key.as_str()) {
-                return Err(format!(
-                    "condition key {key:?} is not one the emulator fills in ({})",
-                    CONDITION_KEYS.join(", ")
-                ));
-            }
-            let values = match values {
-                Value::String(value) => vec![value],
-                Value::Array(values) => values
-                    .into_iter()
-                    .map(|value| match value {
-                        Value::String(value) => Ok(value),
-                        _ => Err(format!("condition values of {key:?} must be strings")),
-                    })
-                    .collect::<Result<_, _>>()?,
-                _ => return Err(format!("condition values of {key:?} must be strings")),
-            };
-            conditions.push(Condition {
-                operator,
-                key,
-                values,
-            });
-        }
-    }
-    Ok(conditions)
 }
 
 impl Policy {
@@ -282,36 +200,6 @@ fn matches_target(target: &Target, matches: impl Fn(&str) -> bool) -> bool {
     }
 }
 
-/// IAM's wildcard match on the whole value: `*` any run of characters,
-/// `?` any one character.
-fn glob(pattern: &str, value: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let value: Vec<char> = value.chars().collect();
-    let (mut p, mut v) = (0, 0);
-    let mut backtrack: Option<(usize, usize)> = None;
-    while v < value.len() {
-        match pattern.get(p) {
-            Some('*') => {
-                backtrack = Some((p, v));
-                p += 1;
-            }
-            Some(&c) if c == '?' || c == value[v] => {
-                p += 1;
-                v += 1;
-            }
-            _ => match backtrack {
-                Some((star, matched)) => {
-                    p = star + 1;
-                    v = matched + 1;
-                    backtrack = Some((star, matched + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern[p..].iter().all(|&c| c == '*')
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -329,21 +217,6 @@ mod tests {
 
     fn policy(statements: Value) -> Policy {
         Policy::from_document(&json!({"Version": "2012-10-17", "Statement": statements})).unwrap()
-    }
-
-    #[test]
-    fn wildcards_match_whole_values() {
-        assert!(glob("*", ""));
-        assert!(glob("datazone:*", "datazone:StartDataSourceRun"));
-        assert!(glob("datazone:Get*Run", "datazone:GetDataSourceRun"));
-        assert!(glob(
-            "datazone:Get?ataSourceRun",
-            "datazone:GetDataSourceRun"
-        ));
-        assert!(!glob("datazone:Get", "datazone:GetDataSourceRun"));
-        assert!(!glob("arn:aws:datazone:*", "*"));
-        assert!(glob("a*b*c", "aXbYbc"));
-        assert!(!glob("a*b*c", "aXbYb"));
     }
 
     #[test]

@@ -1,0 +1,60 @@
+//! Building the `aws-sdk-datazone` client once per process.
+//!
+//! Region and credentials come from the standard AWS chain. The endpoint can
+//! be pointed elsewhere (a local emulator) with the SDK's own
+//! `AWS_ENDPOINT_URL_DATAZONE` or `AWS_ENDPOINT_URL`; retries follow the SDK's
+//! `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS`.
+
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_datazone::Client;
+
+use datazone_runs::Error;
+use datazone_runs::settings::env_number;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientSettings {
+    /// The whole call, all retries included.
+    pub operation_timeout: Duration,
+    /// One attempt of the call.
+    pub attempt_timeout: Duration,
+}
+
+impl ClientSettings {
+    pub const DEFAULT_OPERATION_TIMEOUT_SECONDS: u64 = 30;
+    pub const DEFAULT_ATTEMPT_TIMEOUT_SECONDS: u64 = 10;
+
+    /// `DATAZONE_OPERATION_TIMEOUT_SECONDS` and `DATAZONE_ATTEMPT_TIMEOUT_SECONDS`.
+    pub fn from_env() -> Result<Self, Error> {
+        let operation = env_number(
+            "DATAZONE_OPERATION_TIMEOUT_SECONDS",
+            Self::DEFAULT_OPERATION_TIMEOUT_SECONDS,
+            1,
+            900,
+        )?;
+        let attempt = env_number(
+            "DATAZONE_ATTEMPT_TIMEOUT_SECONDS",
+            Self::DEFAULT_ATTEMPT_TIMEOUT_SECONDS.min(operation),
+            1,
+            operation,
+        )?;
+        Ok(Self {
+            operation_timeout: Duration::from_secs(operation),
+            attempt_timeout: Duration::from_secs(attempt),
+        })
+    }
+}
+
+pub async fn build_client(settings: &ClientSettings) -> Client {
+    let timeouts = TimeoutConfig::builder()
+        .operation_timeout(settings.operation_timeout)
+        .operation_attempt_timeout(settings.attempt_timeout)
+        .build();
+    let shared = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts)
+        .load()
+        .await;
+    Client::new(&shared)
+}

@@ -1,0 +1,328 @@
+//! The [`DataZone`] port on `aws-sdk-datazone`: each port call is one SDK
+//! call, each answer becomes the domain's types, each failure the domain's
+//! error with its stable name.
+
+pub mod client;
+
+use aws_sdk_datazone::Client;
+use aws_sdk_datazone::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_datazone::types as sdk;
+use datazone_runs::Error;
+use datazone_runs::model::ids::{DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize};
+use datazone_runs::model::metadata_run::{
+    MetadataGenerationRun, MetadataGenerationRunStatus, MetadataGenerationTarget,
+    MetadataGenerationType, MetadataGenerationTypeStat,
+};
+use datazone_runs::model::run::{
+    AssetStatistics, DataSourceErrorType, DataSourceRun, DataSourceRunStatus, DataSourceRunType,
+    LineageImportStatus, RunError,
+};
+use datazone_runs::model::timestamp::Timestamp;
+use datazone_runs::port::{
+    ActivitiesPageRequest, AssetActivity, DataZone, Page, RunsPageRequest, StartMetadataRequest,
+    StartRunRequest,
+};
+
+use crate::client::ClientSettings;
+
+/// DataZone through the AWS SDK; cheap to clone (the client is shared).
+#[derive(Debug, Clone)]
+pub struct SdkDataZone {
+    client: Client,
+}
+
+impl SdkDataZone {
+    pub fn new(client: Client) -> Self {
+        Self { client }
+    }
+
+    /// A client from the standard AWS configuration chain and this
+    /// project's timeout settings; built once per process.
+    pub async fn from_env() -> Result<Self, Error> {
+        let settings = ClientSettings::from_env()?;
+        Ok(Self::new(client::build_client(&settings).await))
+    }
+}
+
+/// Maps an SDK failure to the project's error, by the service's error code
+/// for modeled errors and by the kind of failure otherwise.
+fn map_sdk_error<E, R>(error: SdkError<E, R>) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let detail = DisplayErrorContext(&error).to_string();
+    match &error {
+        SdkError::ServiceError(service) => {
+            let err = service.err();
+            Error::from_service_code(err.code(), err.message().unwrap_or(&detail))
+        }
+        SdkError::TimeoutError(_) => Error::Timeout(detail),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => Error::Timeout(detail),
+        SdkError::DispatchFailure(_) => Error::Unreachable(detail),
+        SdkError::ConstructionFailure(_) => Error::invalid_input("request", detail),
+        _ => Error::UnexpectedResponse(detail),
+    }
+}
+
+fn asset_statistics(stats: &sdk::RunStatisticsForAssets) -> AssetStatistics {
+    AssetStatistics {
+        added: stats.added().unwrap_or_default(),
+        updated: stats.updated().unwrap_or_default(),
+        unchanged: stats.unchanged().unwrap_or_default(),
+        skipped: stats.skipped().unwrap_or_default(),
+        failed: stats.failed().unwrap_or_default(),
+    }
+}
+
+fn run_error(error: &sdk::DataSourceErrorMessage) -> RunError {
+    RunError {
+        error_type: DataSourceErrorType::from_wire(error.error_type().as_str()),
+        error_detail: error.error_detail().map(str::to_owned),
+    }
+}
+
+fn lineage_import_status(
+    summary: &sdk::DataSourceRunLineageSummary,
+) -> Option<LineageImportStatus> {
+    summary
+        .import_status()
+        .map(|status| LineageImportStatus::from_wire(status.as_str()))
+}
+
+/// StartDataSourceRun, GetDataSourceRun and ListDataSourceRuns return the
+/// same run fields under three SDK types with the same accessors; the
+/// domain, lineage and snapshot are what differ among them.
+macro_rules! data_source_run {
+    ($output:expr, domain_id: $domain_id:expr, lineage: $lineage:expr, snapshot: $snapshot:expr) => {{
+        let output = $output;
+        DataSourceRun {
+            id: output.id().to_owned(),
+            domain_id: $domain_id,
+            data_source_id: output.data_source_id().to_owned(),
+            project_id: output.project_id().to_owned(),
+            status: DataSourceRunStatus::from_wire(output.status().as_str()),
+            run_type: DataSourceRunType::from_wire(output.r#type().as_str()),
+            asset_statistics: output.run_statistics_for_assets().map(asset_statistics),
+            error: output.error_message().map(run_error),
+            lineage_import_status: $lineage,
+            configuration_snapshot: $snapshot,
+            created_at: output.created_at().into(),
+            updated_at: output.updated_at().into(),
+            started_at: output.started_at().map(Timestamp::from),
+            stopped_at: output.stopped_at().map(Timestamp::from),
+        }
+    }};
+}
+
+/// GetMetadataGenerationRun and StartMetadataGenerationRun return the same
+/// run fields under two SDK types; only the Get output has a target and
+/// per-type statistics, and only there is the owning project required.
+macro_rules! metadata_generation_run {
+    ($output:expr, owning_project: $owning_project:expr, target: $target:expr, type_stats: $type_stats:expr) => {{
+        let output = $output;
+        #[allow(deprecated)] // `type` is read only when a service omits `types`.
+        let types = if output.types().is_empty() {
+            output.r#type().into_iter().collect::<Vec<_>>()
+        } else {
+            output.types().iter().collect()
+        };
+        MetadataGenerationRun {
+            id: output.id().to_owned(),
+            domain_id: output.domain_id().to_owned(),
+            owning_project_id: $owning_project,
+            status: output
+                .status()
+                .map(|status| MetadataGenerationRunStatus::from_wire(status.as_str())),
+            target: $target,
+            types: types
+                .into_iter()
+                .map(|kind| MetadataGenerationType::from_wire(kind.as_str()))
+                .collect(),
+            type_stats: $type_stats,
+            created_at: output.created_at().map(Timestamp::from),
+            created_by: output.created_by().map(str::to_owned),
+        }
+    }};
+}
+
+fn target(target: &sdk::MetadataGenerationRunTarget) -> MetadataGenerationTarget {
+    MetadataGenerationTarget {
+        target_type: target.r#type().as_str().to_owned(),
+        identifier: target.identifier().to_owned(),
+        revision: target.revision().map(str::to_owned),
+    }
+}
+
+fn type_stat(stat: &sdk::MetadataGenerationRunTypeStat) -> MetadataGenerationTypeStat {
+    MetadataGenerationTypeStat {
+        generation_type: MetadataGenerationType::from_wire(stat.r#type().as_str()),
+        status: MetadataGenerationRunStatus::from_wire(stat.status().as_str()),
+        error_message: stat.error_message().map(str::to_owned),
+    }
+}
+
+impl DataZone for SdkDataZone {
+    async fn start_data_source_run(
+        &self,
+        request: &StartRunRequest,
+    ) -> Result<DataSourceRun, Error> {
+        let output = self
+            .client
+            .start_data_source_run()
+            .domain_identifier(request.domain.as_str())
+            .data_source_identifier(request.data_source.as_str())
+            .client_token(&request.client_token)
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(data_source_run!(
+            &output,
+            domain_id: output.domain_id().to_owned(),
+            lineage: None,
+            snapshot: output.data_source_configuration_snapshot().map(str::to_owned)
+        ))
+    }
+
+    async fn get_data_source_run(
+        &self,
+        domain: &DomainId,
+        run: &DataSourceRunId,
+    ) -> Result<DataSourceRun, Error> {
+        let output = self
+            .client
+            .get_data_source_run()
+            .domain_identifier(domain.as_str())
+            .identifier(run.as_str())
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(data_source_run!(
+            &output,
+            domain_id: output.domain_id().to_owned(),
+            lineage: output.lineage_summary().and_then(lineage_import_status),
+            snapshot: output.data_source_configuration_snapshot().map(str::to_owned)
+        ))
+    }
+
+    async fn list_data_source_runs(
+        &self,
+        request: RunsPageRequest,
+    ) -> Result<Page<DataSourceRun>, Error> {
+        let output = self
+            .client
+            .list_data_source_runs()
+            .domain_identifier(request.domain.as_str())
+            .data_source_identifier(request.data_source.as_str())
+            .set_status(
+                request
+                    .status
+                    .as_ref()
+                    .map(|status| sdk::DataSourceRunStatus::from(status.as_str())),
+            )
+            .set_max_results(request.max_results.map(|size| size.get()))
+            .set_next_token(request.next_token.clone())
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(Page {
+            items: output
+                .items()
+                .iter()
+                .map(|summary| {
+                    data_source_run!(
+                        summary,
+                        domain_id: request.domain.to_string(),
+                        lineage: summary.lineage_summary().and_then(lineage_import_status),
+                        snapshot: None
+                    )
+                })
+                .collect(),
+            next_token: output.next_token().map(str::to_owned),
+        })
+    }
+
+    async fn get_metadata_generation_run(
+        &self,
+        domain: &DomainId,
+        run: &MetadataGenerationRunId,
+    ) -> Result<MetadataGenerationRun, Error> {
+        let output = self
+            .client
+            .get_metadata_generation_run()
+            .domain_identifier(domain.as_str())
+            .identifier(run.as_str())
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(metadata_generation_run!(
+            &output,
+            owning_project: output.owning_project_id().to_owned(),
+            target: output.target().map(target),
+            type_stats: output.type_stats().iter().map(type_stat).collect()
+        ))
+    }
+
+    async fn list_data_source_run_activities(
+        &self,
+        request: ActivitiesPageRequest,
+    ) -> Result<Page<AssetActivity>, Error> {
+        let output = self
+            .client
+            .list_data_source_run_activities()
+            .domain_identifier(request.domain.as_str())
+            .identifier(request.run.as_str())
+            .max_results(i32::from(PageSize::MAX))
+            .set_next_token(request.next_token)
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(Page {
+            items: output
+                .items()
+                .iter()
+                .map(|activity| AssetActivity {
+                    database: activity.database().to_owned(),
+                    technical_name: activity.technical_name().to_owned(),
+                    status: activity.data_asset_status().as_str().to_owned(),
+                    asset_id: activity.data_asset_id().map(str::to_owned),
+                })
+                .collect(),
+            next_token: output.next_token().map(str::to_owned),
+        })
+    }
+
+    async fn start_metadata_generation_run(
+        &self,
+        request: &StartMetadataRequest,
+    ) -> Result<MetadataGenerationRun, Error> {
+        let target = sdk::MetadataGenerationRunTarget::builder()
+            .r#type(sdk::MetadataGenerationTargetType::Asset)
+            .identifier(&request.asset_id)
+            .build()
+            .map_err(|error| Error::invalid_input("target", error.to_string()))?;
+        let output = self
+            .client
+            .start_metadata_generation_run()
+            .domain_identifier(request.domain.as_str())
+            .owning_project_identifier(request.owning_project.as_str())
+            .target(target.clone())
+            .set_types(Some(
+                request
+                    .types
+                    .iter()
+                    .map(|kind| sdk::MetadataGenerationRunType::from(kind.as_str()))
+                    .collect(),
+            ))
+            .client_token(&request.client_token)
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(metadata_generation_run!(
+            &output,
+            owning_project: output.owning_project_id().unwrap_or(request.owning_project.as_str()).to_owned(),
+            target: Some(self::target(&target)),
+            type_stats: Vec::new()
+        ))
+    }
+}

@@ -1,0 +1,54 @@
+//! The client built the way the functions build it: region, credentials and
+//! endpoint from the standard AWS environment variables. One test in its own
+//! binary, because it sets process environment variables.
+
+use clap::Parser;
+use datazone_adapter::SdkDataZone;
+use datazone_runs::model::ids::{DataSourceRunId, DomainId};
+use datazone_runs::port::DataZone;
+
+#[tokio::test]
+async fn aws_endpoint_url_datazone_points_the_functions_at_the_emulator() {
+    let emulator = datazone_local::start(&datazone_local::Options::parse_from(["datazone-local"]))
+        .await
+        .unwrap();
+    // SAFETY: this binary's only test sets these before any other thread reads them.
+    unsafe {
+        std::env::set_var("AWS_ENDPOINT_URL_DATAZONE", emulator.endpoint());
+        std::env::set_var(
+            "AWS_ACCESS_KEY_ID",
+            datazone_local::SAMPLE_ADMIN_ACCESS_KEY_ID,
+        );
+        std::env::set_var("AWS_SECRET_ACCESS_KEY", "local-secret");
+        std::env::set_var("AWS_REGION", "eu-west-1");
+        std::env::set_var("AWS_MAX_ATTEMPTS", "1");
+        std::env::set_var("DATAZONE_OPERATION_TIMEOUT_SECONDS", "5");
+        std::env::set_var("DATAZONE_ATTEMPT_TIMEOUT_SECONDS", "2");
+    }
+    let datazone = SdkDataZone::from_env().await.unwrap();
+    let error = datazone
+        .get_data_source_run(
+            &DomainId::parse("domainId", "dzd_sales2026").unwrap(),
+            &DataSourceRunId::parse("runId", "nosuchrun").unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.name(),
+        "DataZone.ResourceNotFoundException",
+        "{error}"
+    );
+    assert_eq!(
+        emulator.counters()["operations"]["GetDataSourceRun"]["total"],
+        1
+    );
+
+    unsafe { std::env::set_var("DATAZONE_ATTEMPT_TIMEOUT_SECONDS", "6") };
+    let error = SdkDataZone::from_env().await.unwrap_err();
+    assert_eq!(
+        error.name(),
+        "InvalidConfiguration",
+        "attempt timeout above the operation timeout"
+    );
+    emulator.stop().await;
+}

@@ -1,0 +1,10 @@
+//! What DataZone reports, as the project reads it: identifiers checked
+//! against the model, runs and metadata generation runs with open status
+//! enums, and the normalized outcome of each.
+
+pub mod ids;
+pub mod metadata_run;
+pub mod outcome;
+pub mod run;
+pub mod timestamp;
+mod wire_enum;

@@ -1,0 +1,165 @@
+//! The DataZone calls the automation makes, as a small trait.
+//!
+//! The `datazone-adapter` crate implements it on `aws-sdk-datazone`; the
+//! `testing` module (feature `test-support`) implements it in memory.
+//! Inputs are already checked against the model when they reach a port
+//! method. It is implemented for `&T` and `Arc<T>` too, so a test keeps its
+//! fake while a handler owns a reference to it.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::Error;
+use crate::model::ids::{
+    DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize, ProjectId,
+};
+use crate::model::metadata_run::{MetadataGenerationRun, MetadataGenerationType};
+use crate::model::run::{DataSourceRun, DataSourceRunStatus};
+
+/// StartDataSourceRun.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartRunRequest {
+    pub domain: DomainId,
+    pub data_source: DataSourceId,
+    /// Makes the call idempotent: the same token starts at most one run.
+    pub client_token: String,
+}
+
+/// One page of a List operation: its items and the service's next token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_token: Option<String>,
+}
+
+/// One ListDataSourceRuns call: one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunsPageRequest {
+    pub domain: DomainId,
+    pub data_source: DataSourceId,
+    pub status: Option<DataSourceRunStatus>,
+    pub max_results: Option<PageSize>,
+    pub next_token: Option<String>,
+}
+
+/// One ListDataSourceRunActivities call: one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivitiesPageRequest {
+    pub domain: DomainId,
+    pub run: DataSourceRunId,
+    pub next_token: Option<String>,
+}
+
+/// What one data source run did to one asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetActivity {
+    pub database: String,
+    pub technical_name: String,
+    /// `DataAssetActivityStatus`, e.g. `SUCCEEDED_CREATED`.
+    pub status: String,
+    pub asset_id: Option<String>,
+}
+
+/// StartMetadataGenerationRun for one asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartMetadataRequest {
+    pub domain: DomainId,
+    pub owning_project: ProjectId,
+    pub asset_id: String,
+    pub types: Vec<MetadataGenerationType>,
+    pub client_token: String,
+}
+
+pub trait DataZone: Send + Sync {
+    fn start_data_source_run(
+        &self,
+        request: &StartRunRequest,
+    ) -> impl Future<Output = Result<DataSourceRun, Error>> + Send;
+
+    fn get_data_source_run(
+        &self,
+        domain: &DomainId,
+        run: &DataSourceRunId,
+    ) -> impl Future<Output = Result<DataSourceRun, Error>> + Send;
+
+    fn list_data_source_runs(
+        &self,
+        request: RunsPageRequest,
+    ) -> impl Future<Output = Result<Page<DataSourceRun>, Error>> + Send;
+
+    fn get_metadata_generation_run(
+        &self,
+        domain: &DomainId,
+        run: &MetadataGenerationRunId,
+    ) -> impl Future<Output = Result<MetadataGenerationRun, Error>> + Send;
+
+    fn list_data_source_run_activities(
+        &self,
+        request: ActivitiesPageRequest,
+    ) -> impl Future<Output = Result<Page<AssetActivity>, Error>> + Send;
+
+    fn start_metadata_generation_run(
+        &self,
+        request: &StartMetadataRequest,
+    ) -> impl Future<Output = Result<MetadataGenerationRun, Error>> + Send;
+}
+
+/// Forwards every call to what `$target` gives.
+macro_rules! forward {
+    ($ty:ty, $target:ident => $inner:expr) => {
+        impl<T: DataZone> DataZone for $ty {
+            fn start_data_source_run(
+                &self,
+                request: &StartRunRequest,
+            ) -> impl Future<Output = Result<DataSourceRun, Error>> + Send {
+                let $target = self;
+                $inner.start_data_source_run(request)
+            }
+
+            fn get_data_source_run(
+                &self,
+                domain: &DomainId,
+                run: &DataSourceRunId,
+            ) -> impl Future<Output = Result<DataSourceRun, Error>> + Send {
+                let $target = self;
+                $inner.get_data_source_run(domain, run)
+            }
+
+            fn list_data_source_runs(
+                &self,
+                request: RunsPageRequest,
+            ) -> impl Future<Output = Result<Page<DataSourceRun>, Error>> + Send {
+                let $target = self;
+                $inner.list_data_source_runs(request)
+            }
+
+            fn get_metadata_generation_run(
+                &self,
+                domain: &DomainId,
+                run: &MetadataGenerationRunId,
+            ) -> impl Future<Output = Result<MetadataGenerationRun, Error>> + Send {
+                let $target = self;
+                $inner.get_metadata_generation_run(domain, run)
+            }
+
+            fn list_data_source_run_activities(
+                &self,
+                request: ActivitiesPageRequest,
+            ) -> impl Future<Output = Result<Page<AssetActivity>, Error>> + Send {
+                let $target = self;
+                $inner.list_data_source_run_activities(request)
+            }
+
+            fn start_metadata_generation_run(
+                &self,
+                request: &StartMetadataRequest,
+            ) -> impl Future<Output = Result<MetadataGenerationRun, Error>> + Send {
+                let $target = self;
+                $inner.start_metadata_generation_run(request)
+            }
+        }
+    };
+}
+
+forward!(&T, this => (**this));
+forward!(Arc<T>, this => this.as_ref());

@@ -1,0 +1,310 @@
+//! An in-memory DataZone behind the port, for the tests of the use cases
+//! and of the functions (feature `test-support`). Paging is written once,
+//! here; a DataZone for the wire is `datazone-local`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use crate::Error;
+use crate::model::ids::{DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId};
+use crate::model::metadata_run::{
+    MetadataGenerationRun, MetadataGenerationRunStatus, MetadataGenerationTarget,
+};
+use crate::model::run::{DataSourceRun, DataSourceRunStatus, DataSourceRunType};
+use crate::model::timestamp::Timestamp;
+use crate::port::{
+    ActivitiesPageRequest, AssetActivity, DataZone, Page, RunsPageRequest, StartMetadataRequest,
+    StartRunRequest,
+};
+
+/// Pages are small so that listings cross page boundaries.
+const DEFAULT_PAGE_SIZE: usize = 2;
+
+/// One page of `items` from `token` (an offset), and the next page's token.
+fn page<T: Clone>(items: &[T], token: Option<&str>, size: usize) -> (Vec<T>, Option<String>) {
+    let start: usize = token.map_or(0, |token| token.parse().unwrap());
+    let end = (start + size).min(items.len());
+    (
+        items[start..end].to_vec(),
+        (end < items.len()).then(|| end.to_string()),
+    )
+}
+
+#[derive(Default)]
+struct State {
+    /// Oldest first.
+    runs: Vec<DataSourceRun>,
+    tokens: HashMap<(String, String), String>,
+    metadata_runs: HashMap<String, MetadataGenerationRun>,
+    /// By data source run id.
+    activities: HashMap<String, Vec<AssetActivity>>,
+    metadata_tokens: HashMap<String, String>,
+    metadata_failures: HashMap<String, Error>,
+    start_failures: HashMap<String, Error>,
+    /// Data sources whose next start finds a run started by someone else.
+    races: HashSet<String>,
+    calls: Vec<String>,
+    /// The `nextToken` of every ListDataSourceRuns call, in order.
+    run_page_tokens: Vec<Option<String>>,
+}
+
+#[derive(Default)]
+pub struct FakeDataZone {
+    state: Mutex<State>,
+}
+
+/// A run of the sample domain and project, created at a fixed time.
+pub fn run(id: &str, data_source: &str, status: &str) -> DataSourceRun {
+    DataSourceRun {
+        id: id.into(),
+        domain_id: "dzd_sales2026".into(),
+        data_source_id: data_source.into(),
+        project_id: "prj_salesdata".into(),
+        status: DataSourceRunStatus::from_wire(status),
+        run_type: DataSourceRunType::Prioritized,
+        asset_statistics: None,
+        error: None,
+        lineage_import_status: None,
+        configuration_snapshot: None,
+        created_at: Timestamp::from_epoch_millis(1_700_000_000_000),
+        updated_at: Timestamp::from_epoch_millis(1_700_000_000_000),
+        started_at: None,
+        stopped_at: None,
+    }
+}
+
+impl FakeDataZone {
+    pub fn with_runs(runs: Vec<DataSourceRun>) -> Self {
+        let fake = Self::default();
+        fake.state.lock().unwrap().runs = runs;
+        fake
+    }
+
+    pub fn add_metadata_run(&self, run: MetadataGenerationRun) {
+        self.state
+            .lock()
+            .unwrap()
+            .metadata_runs
+            .insert(run.id.clone(), run);
+    }
+
+    pub fn add_activities(&self, run_id: &str, activities: Vec<AssetActivity>) {
+        self.state
+            .lock()
+            .unwrap()
+            .activities
+            .insert(run_id.into(), activities);
+    }
+
+    pub fn fail_metadata_generation_for(&self, asset_id: &str, error: Error) {
+        self.state
+            .lock()
+            .unwrap()
+            .metadata_failures
+            .insert(asset_id.into(), error);
+    }
+
+    pub fn metadata_runs(&self) -> Vec<MetadataGenerationRun> {
+        self.state
+            .lock()
+            .unwrap()
+            .metadata_runs
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    pub fn fail_starts_of(&self, data_source: &str, error: Error) {
+        self.state
+            .lock()
+            .unwrap()
+            .start_failures
+            .insert(data_source.into(), error);
+    }
+
+    pub fn race_next_start_of(&self, data_source: &str) {
+        self.state.lock().unwrap().races.insert(data_source.into());
+    }
+
+    pub fn set_status(&self, run_id: &str, status: &str) {
+        let mut state = self.state.lock().unwrap();
+        let run = state.runs.iter_mut().find(|run| run.id == run_id).unwrap();
+        run.status = DataSourceRunStatus::from_wire(status);
+    }
+
+    pub fn runs(&self) -> Vec<DataSourceRun> {
+        self.state.lock().unwrap().runs.clone()
+    }
+
+    /// The `nextToken` of every ListDataSourceRuns call, in order.
+    pub fn run_page_tokens(&self) -> Vec<Option<String>> {
+        self.state.lock().unwrap().run_page_tokens.clone()
+    }
+
+    /// Calls of any operation.
+    pub fn all_calls(&self) -> usize {
+        self.state.lock().unwrap().calls.len()
+    }
+
+    pub fn calls(&self, operation: &str) -> usize {
+        self.state
+            .lock()
+            .unwrap()
+            .calls
+            .iter()
+            .filter(|call| *call == operation)
+            .count()
+    }
+}
+
+impl DataZone for FakeDataZone {
+    async fn start_data_source_run(
+        &self,
+        request: &StartRunRequest,
+    ) -> Result<DataSourceRun, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("StartDataSourceRun".into());
+        let source = request.data_source.to_string();
+        if let Some(error) = state.start_failures.get(&source) {
+            return Err(error.clone());
+        }
+        let key = (source.clone(), request.client_token.clone());
+        if let Some(id) = state.tokens.get(&key) {
+            return Ok(state.runs.iter().find(|run| &run.id == id).unwrap().clone());
+        }
+        if state.races.remove(&source) {
+            let id = format!("other-{}", state.runs.len());
+            state.runs.push(run(&id, &source, "RUNNING"));
+            return Err(Error::Conflict("a run is already active".into()));
+        }
+        let id = format!("run-{}", state.runs.len());
+        let created = run(&id, &source, "REQUESTED");
+        state.runs.push(created.clone());
+        state.tokens.insert(key, id);
+        Ok(created)
+    }
+
+    async fn get_data_source_run(
+        &self,
+        _domain: &DomainId,
+        run: &DataSourceRunId,
+    ) -> Result<DataSourceRun, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("GetDataSourceRun".into());
+        state
+            .runs
+            .iter()
+            .find(|known| known.id == run.as_str())
+            .cloned()
+            .ok_or_else(|| Error::ResourceNotFound(format!("run {run}")))
+    }
+
+    /// Pages are cut from every run of the source, newest first, and then
+    /// filtered by status, so a filtered page can be empty and still have a
+    /// next one, as a service that filters after paging answers.
+    async fn list_data_source_runs(
+        &self,
+        request: RunsPageRequest,
+    ) -> Result<Page<DataSourceRun>, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("ListDataSourceRuns".into());
+        state.run_page_tokens.push(request.next_token.clone());
+        let of_source: Vec<DataSourceRun> = state
+            .runs
+            .iter()
+            .rev()
+            .filter(|run| run.data_source_id == request.data_source.as_str())
+            .cloned()
+            .collect();
+        let size = request
+            .max_results
+            .map_or(DEFAULT_PAGE_SIZE, |size| size.get() as usize);
+        let (items, next_token) = page(&of_source, request.next_token.as_deref(), size);
+        Ok(Page {
+            items: items
+                .into_iter()
+                .filter(|run| {
+                    request
+                        .status
+                        .as_ref()
+                        .is_none_or(|status| &run.status == status)
+                })
+                .collect(),
+            next_token,
+        })
+    }
+
+    async fn get_metadata_generation_run(
+        &self,
+        _domain: &DomainId,
+        run: &MetadataGenerationRunId,
+    ) -> Result<MetadataGenerationRun, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("GetMetadataGenerationRun".into());
+        state
+            .metadata_runs
+            .get(run.as_str())
+            .cloned()
+            .ok_or_else(|| Error::ResourceNotFound(format!("metadata generation run {run}")))
+    }
+
+    async fn list_data_source_run_activities(
+        &self,
+        request: ActivitiesPageRequest,
+    ) -> Result<Page<AssetActivity>, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("ListDataSourceRunActivities".into());
+        let all = state
+            .activities
+            .get(request.run.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let (items, next_token) = page(&all, request.next_token.as_deref(), DEFAULT_PAGE_SIZE);
+        Ok(Page { items, next_token })
+    }
+
+    async fn start_metadata_generation_run(
+        &self,
+        request: &StartMetadataRequest,
+    ) -> Result<MetadataGenerationRun, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("StartMetadataGenerationRun".into());
+        if let Some(error) = state.metadata_failures.get(&request.asset_id) {
+            return Err(error.clone());
+        }
+        if let Some(id) = state.metadata_tokens.get(&request.client_token) {
+            return Ok(state.metadata_runs[id].clone());
+        }
+        let id = format!("mg-{}", state.metadata_runs.len());
+        let run = MetadataGenerationRun {
+            id: id.clone(),
+            domain_id: request.domain.to_string(),
+            owning_project_id: request.owning_project.to_string(),
+            status: Some(MetadataGenerationRunStatus::InProgress),
+            target: Some(MetadataGenerationTarget {
+                target_type: "ASSET".into(),
+                identifier: request.asset_id.clone(),
+                revision: None,
+            }),
+            types: request.types.clone(),
+            type_stats: vec![],
+            created_at: Some(Timestamp::now()),
+            created_by: None,
+        };
+        state.metadata_runs.insert(id.clone(), run.clone());
+        state
+            .metadata_tokens
+            .insert(request.client_token.clone(), id);
+        Ok(run)
+    }
+}
+
+/// The sample domain.
+pub fn domain() -> DomainId {
+    DomainId::parse("domainId", "dzd_sales2026").unwrap()
+}
+
+/// A data source id; panics on one the model refuses.
+pub fn source(id: &str) -> DataSourceId {
+    DataSourceId::parse("dataSourceId", id).unwrap()
+}

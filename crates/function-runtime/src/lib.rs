@@ -1,0 +1,11 @@
+//! What every Lambda function of the project shares: serving a handler
+//! under the Lambda runtime with its errors under their stable names
+//! ([`serve`]), reading the raw payload ([`payload`]) and DataZone's
+//! EventBridge events ([`datazone_events`]), and JSON logs ([`telemetry`]).
+
+pub mod datazone_events;
+pub mod payload;
+pub mod serve;
+pub mod telemetry;
+#[cfg(feature = "test-support")]
+pub mod testing;

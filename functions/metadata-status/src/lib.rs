@@ -1,0 +1,4 @@
+//! The metadata-status function: a query or a DataZone metadata generation
+//! event becomes one normalized outcome read from DataZone.
+
+pub mod handler;

@@ -1,0 +1,156 @@
+//! The run-status handler: events and queries, read once, then the run;
+//! a finished data source run's log line and metrics.
+
+use datazone_runs::model::metadata_run::{MetadataGenerationRun, MetadataGenerationRunStatus};
+use datazone_runs::model::outcome::OutcomeClass;
+use datazone_runs::model::run::AssetStatistics;
+use datazone_runs::model::timestamp::Timestamp;
+use datazone_runs::testing::{FakeDataZone, run};
+use datazone_runs::usecase::polling::PollingPolicy;
+use function_runtime::payload::Payload;
+use function_runtime::serve::{Handler, Invocation, invoke};
+use function_runtime::testing::{bad_payloads, sample_events};
+use run_status::config::RunStatusConfig;
+use run_status::handler::{RunStatus, StatusOutcome};
+use run_status::metrics::RecordedMetrics;
+use serde_json::json;
+
+fn run_status<'a>(
+    fake: &'a FakeDataZone,
+    metrics: &'a RecordedMetrics,
+) -> RunStatus<&'a FakeDataZone, &'a RecordedMetrics> {
+    RunStatus::with_metrics(
+        fake,
+        RunStatusConfig {
+            polling: PollingPolicy::new(10, 600).unwrap(),
+            metrics_namespace: "Test".into(),
+        },
+        metrics,
+    )
+}
+
+fn query(run_id: &str) -> Payload {
+    Payload::Json(json!({"domainId": "dzd_sales2026", "runId": run_id}))
+}
+
+fn metadata_run(id: &str, status: Option<&str>) -> MetadataGenerationRun {
+    MetadataGenerationRun {
+        id: id.into(),
+        domain_id: "dzd_sales2026".into(),
+        owning_project_id: "prj_salesdata".into(),
+        status: status.map(MetadataGenerationRunStatus::from_wire),
+        target: None,
+        types: vec![],
+        type_stats: vec![],
+        created_at: Some(Timestamp::now()),
+        created_by: None,
+    }
+}
+
+#[tokio::test]
+async fn every_run_status_sample_reads_the_run_it_names() {
+    for (name, payload) in sample_events("run-status") {
+        let fake = FakeDataZone::with_runs(vec![run("bd1qd8gj2ns3zr", "ds_orders", "SUCCESS")]);
+        let outcome = run_status(&fake, &RecordedMetrics::default())
+            .handle(payload, &Invocation::default())
+            .await
+            .unwrap_or_else(|error| panic!("{name}: {error}"));
+        match outcome {
+            StatusOutcome::DataSourceRun(outcome) => {
+                assert_eq!(outcome.run_id, "bd1qd8gj2ns3zr", "{name}")
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        assert_eq!(fake.calls("GetDataSourceRun"), 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_finished_run_writes_one_emf_document_and_a_run_in_progress_none() {
+    let mut finished = run("r1", "ds_orders", "PARTIALLY_SUCCEEDED");
+    finished.asset_statistics = Some(AssetStatistics {
+        added: 3,
+        failed: 2,
+        ..AssetStatistics::default()
+    });
+    finished.started_at = Some(Timestamp::from_epoch_millis(1_700_000_010_000));
+    finished.stopped_at = Some(Timestamp::from_epoch_millis(1_700_000_130_000));
+    let fake = FakeDataZone::with_runs(vec![finished, run("r2", "ds_orders", "RUNNING")]);
+    let metrics = RecordedMetrics::default();
+    let handler = run_status(&fake, &metrics);
+    handler
+        .handle(query("r1"), &Invocation::default())
+        .await
+        .unwrap();
+    let documents = metrics.documents();
+    assert_eq!(documents.len(), 1, "one EMF line per finished run");
+    let emf = &documents[0];
+    assert_eq!(emf["_aws"]["CloudWatchMetrics"][0]["Namespace"], "Test");
+    assert_eq!(
+        emf["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+        json!([["DomainId", "DataSourceId"]])
+    );
+    assert_eq!(
+        (emf["AssetsAdded"].clone(), emf["AssetsFailed"].clone()),
+        (json!(3), json!(2))
+    );
+    assert_eq!(
+        (
+            emf["RunPartiallySucceeded"].clone(),
+            emf["RunDuration"].clone()
+        ),
+        (json!(1), json!(120))
+    );
+    handler
+        .handle(query("r2"), &Invocation::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        metrics.documents().len(),
+        1,
+        "nothing for a run in progress"
+    );
+}
+
+#[tokio::test]
+async fn run_status_answers_metadata_generation_events_too() {
+    for (name, payload) in sample_events("metadata-status") {
+        if name == "status-query.json" {
+            continue;
+        }
+        let empty = FakeDataZone::default();
+        let error = run_status(&empty, &RecordedMetrics::default())
+            .handle(payload.clone(), &Invocation::default())
+            .await
+            .unwrap_err();
+        assert_eq!(error.name(), "DataZone.ResourceNotFoundException", "{name}");
+        let fake = FakeDataZone::default();
+        fake.add_metadata_run(metadata_run("mg7kq2x9t4wz1p", Some("CANCELED")));
+        match run_status(&fake, &RecordedMetrics::default())
+            .handle(payload, &Invocation::default())
+            .await
+            .unwrap()
+        {
+            StatusOutcome::MetadataGeneration(outcome) => {
+                assert_eq!(outcome.outcome, OutcomeClass::Canceled, "{name}")
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        assert_eq!(fake.calls("GetDataSourceRun"), 0, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_a_typed_error_and_sends_nothing() {
+    let fake = FakeDataZone::default();
+    let metrics = RecordedMetrics::default();
+    let handler = run_status(&fake, &metrics);
+    for payload in bad_payloads() {
+        let error = invoke(&handler, payload.clone(), &Invocation::default())
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(error.name(), "InvalidInput", "{payload:?}: {error}");
+    }
+    assert_eq!(fake.all_calls(), 0, "no request is sent");
+}

@@ -1,0 +1,313 @@
+//! The chain's processes: the emulator, `cargo lambda watch`, and each
+//! function binary running as its template role; and the HTTP it speaks to
+//! them (the Lambda Invoke API, the emulator's counters and events).
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::runner::seed_with_function_principals;
+use crate::{
+    FUNCTIONS, SAMPLE_DATA_SOURCES, SAMPLE_DOMAIN, binaries, cargo_lambda, log_dir,
+    sample_parameters, workspace,
+};
+
+fn binary(name: &str) -> PathBuf {
+    let path = binaries().join(name);
+    assert!(
+        path.exists(),
+        "{} is not built: run `cargo build --workspace --bins` first (scripts/test does)",
+        path.display()
+    );
+    path
+}
+
+static CHAINS: AtomicUsize = AtomicUsize::new(0);
+
+fn log_file(folder: &Path, name: &str) -> Stdio {
+    std::fs::File::create(folder.join(format!("{name}.log")))
+        .map(Stdio::from)
+        .unwrap_or_else(|_| Stdio::null())
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
+fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not open port {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A child process killed when dropped, so a failing test leaves nothing behind.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A Lambda function error as the Invoke API reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionError {
+    pub error_type: String,
+    pub error_message: String,
+}
+
+/// How to start the chain.
+#[derive(Debug, Clone)]
+pub struct ChainOptions {
+    /// The emulator's seed; the functions' principals are added to it.
+    pub seed: PathBuf,
+    /// The SAM template whose functions' roles the chain runs them as, and
+    /// whose state machine `run_flow` executes.
+    pub template: PathBuf,
+    /// The template's parameters (the rest take their defaults).
+    pub parameters: Vec<(String, String)>,
+    /// Extra `datazone-local` flags (a time scale, faults).
+    pub emulator_args: Vec<String>,
+    /// Environment for every function, over the chain's own.
+    pub function_env: Vec<(String, String)>,
+    /// POST the emulator's DataZone events to run-status, as EventBridge would.
+    pub events_to_run_status: bool,
+}
+
+impl Default for ChainOptions {
+    /// The sample seed, `template.yaml` with the sample's parameters.
+    fn default() -> Self {
+        Self {
+            seed: workspace().join("local/datazone-emulator/seed/sample.json"),
+            template: workspace().join("template.yaml"),
+            parameters: sample_parameters(),
+            emulator_args: Vec::new(),
+            function_env: Vec::new(),
+            events_to_run_status: false,
+        }
+    }
+}
+
+/// The emulator, `cargo lambda watch` and every function, running.
+pub struct LocalChain {
+    pub datazone_endpoint: String,
+    pub invoke_port: u16,
+    /// The template and parameters the chain was deployed with.
+    pub(crate) template: PathBuf,
+    pub(crate) parameters: Vec<(String, String)>,
+    /// This chain's process logs.
+    pub logs: PathBuf,
+    // Dropped in order: functions, then the runtime, then the emulator.
+    _functions: Vec<Running>,
+    _watch: Running,
+    _emulator: Running,
+}
+
+impl LocalChain {
+    /// Starts the chain with the sample seed's domain and data sources
+    /// configured in the functions, as the template configures them.
+    pub fn start(options: &ChainOptions) -> Self {
+        let chain = CHAINS.fetch_add(1, Ordering::Relaxed);
+        let logs = log_dir().join(format!("{}-{chain}", std::process::id()));
+        std::fs::create_dir_all(&logs).expect("a log folder under target/");
+        let (seed, access_keys) = seed_with_function_principals(options, &logs);
+        let invoke_port = free_port();
+        let watch = Running(
+            Command::new(cargo_lambda())
+                .args([
+                    "lambda",
+                    "watch",
+                    "--only-lambda-apis",
+                    "-A",
+                    "127.0.0.1",
+                    "-P",
+                ])
+                .arg(invoke_port.to_string())
+                .current_dir(workspace())
+                .stdout(log_file(&logs, "cargo-lambda-watch"))
+                .stderr(log_file(&logs, "cargo-lambda-watch.err"))
+                .spawn()
+                .expect("cargo lambda watch starts"),
+        );
+        wait_for_port(invoke_port, "cargo lambda watch");
+
+        let mut emulator = Command::new(binary("datazone-local"));
+        emulator
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--authorization",
+                "enforce",
+                "--seed",
+            ])
+            .arg(&seed)
+            .args(&options.emulator_args);
+        if options.events_to_run_status {
+            emulator.arg("--events-url").arg(format!(
+                "http://127.0.0.1:{invoke_port}/2015-03-31/functions/run-status/invocations"
+            ));
+        }
+        let mut emulator = emulator
+            .stdout(Stdio::piped())
+            .stderr(log_file(&logs, "datazone-local"))
+            .spawn()
+            .expect("datazone-local starts");
+        let mut first_line = String::new();
+        BufReader::new(emulator.stdout.take().expect("stdout"))
+            .read_line(&mut first_line)
+            .expect("the emulator prints its address");
+        let emulator = Running(emulator);
+        let datazone_endpoint = first_line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line from datazone-local: {first_line:?}"))
+            .to_owned();
+
+        let functions = FUNCTIONS
+            .iter()
+            .map(|name| {
+                let access_key = access_keys[name].as_str().unwrap_or_else(|| {
+                    panic!(
+                        "{} gives function {name} no role",
+                        options.template.display()
+                    )
+                });
+                Running(
+                    Command::new(binary(name))
+                        .env(
+                            "AWS_LAMBDA_RUNTIME_API",
+                            format!("http://127.0.0.1:{invoke_port}/.rt/{name}"),
+                        )
+                        .env("AWS_LAMBDA_FUNCTION_NAME", name)
+                        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+                        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+                        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+                        .env("AWS_ENDPOINT_URL_DATAZONE", &datazone_endpoint)
+                        .env("AWS_ACCESS_KEY_ID", access_key)
+                        .env("AWS_SECRET_ACCESS_KEY", "local-secret")
+                        .env("AWS_REGION", "us-east-1")
+                        .env("DATAZONE_DOMAIN_ID", SAMPLE_DOMAIN)
+                        .env("DATA_SOURCE_IDS", SAMPLE_DATA_SOURCES.join(","))
+                        .envs(options.function_env.iter().map(|(k, v)| (k, v)))
+                        .stdout(log_file(&logs, name))
+                        .stderr(log_file(&logs, &format!("{name}.err")))
+                        .spawn()
+                        .unwrap_or_else(|error| panic!("{name} starts: {error}")),
+                )
+            })
+            .collect();
+        Self {
+            datazone_endpoint,
+            invoke_port,
+            template: options.template.clone(),
+            parameters: options.parameters.clone(),
+            logs,
+            _functions: functions,
+            _watch: watch,
+            _emulator: emulator,
+        }
+    }
+
+    /// Invokes `function` through the Lambda Invoke API with raw `payload` bytes.
+    pub fn invoke_raw(&self, function: &str, payload: &[u8]) -> Result<Value, FunctionError> {
+        let url = format!(
+            "http://127.0.0.1:{}/2015-03-31/functions/{function}/invocations",
+            self.invoke_port
+        );
+        let (status, body) = exchange(agent().post(&url).send(payload));
+        let json: Value = serde_json::from_str(&body)
+            .unwrap_or_else(|error| panic!("{function} answered non-JSON ({error}): {body:?}"));
+        if status == 200 {
+            Ok(json)
+        } else {
+            Err(FunctionError {
+                error_type: json["errorType"].as_str().unwrap_or_default().to_owned(),
+                error_message: json["errorMessage"].as_str().unwrap_or_default().to_owned(),
+            })
+        }
+    }
+
+    pub fn invoke(&self, function: &str, payload: &Value) -> Result<Value, FunctionError> {
+        self.invoke_raw(function, payload.to_string().as_bytes())
+    }
+
+    fn emulator(&self, path: &str) -> Value {
+        let url = format!("{}{path}", self.datazone_endpoint);
+        let (_, body) = exchange(agent().get(&url).call());
+        serde_json::from_str(&body).expect("the emulator answers JSON")
+    }
+
+    /// GET /_emulator/counters: calls by operation and status, event deliveries.
+    pub fn counters(&self) -> Value {
+        self.emulator("/_emulator/counters")
+    }
+
+    /// Waits (up to a minute) until the counter at `path` in
+    /// GET /_emulator/counters reaches `at_least`, and returns it.
+    pub fn wait_for_counter(&self, path: &[&str], at_least: u64) -> u64 {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let counters = self.counters();
+            let value = path
+                .iter()
+                .fold(&counters, |node, key| &node[*key])
+                .as_u64()
+                .unwrap_or(0);
+            if value >= at_least {
+                return value;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "counter {path:?} stayed at {value}, below {at_least}: {counters}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// How many calls of `operation` answered `status`.
+    pub fn calls(&self, operation: &str, status: u16) -> u64 {
+        self.counters()["operations"][operation]["byStatus"][status.to_string()]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    /// GET /_emulator/events: the DataZone events emitted so far.
+    pub fn events(&self) -> Vec<Value> {
+        self.emulator("/_emulator/events")
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// An HTTP client that hands back every status as an answer (a function
+/// error is an HTTP 500 with its error name in the body).
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+/// The status and body of an exchange with one of the chain's own servers.
+fn exchange(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, String) {
+    let mut response = response.expect("the chain's server answers");
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .read_to_string()
+        .expect("a readable answer");
+    (status, body)
+}
