@@ -22,16 +22,16 @@ REQUIRED = ["DomainId=dzd_example", "DataSourceIds=ds_example", "ProjectIds=prj_
 # Every combination of the conditions that change a policy document.
 SHAPES = {
     "defaults": [],
-    "existing topic, starter only": [
+    "existing topic and bucket": [
         "NotificationTopicArn=arn:aws:sns:us-east-1:123456789012:existing-topic",
-        "ScheduleTarget=StarterOnly",
+        "ReportBucketName=existing-reports",
     ],
     "no schedule": ["ScheduleTarget=None"],
 }
 
 
 def policy_documents(template: str, parameters: list[str]) -> list[dict]:
-    command = ["node", "--require", str(RUNNER / "polyfill.cjs"), str(RUNNER / "template-iam.mjs"),
+    command = ["node", "--require", str(RUNNER / "polyfill.cjs"), str(RUNNER / "template-local.mjs"),
                "policies", "--template", template]
     for parameter in REQUIRED + parameters:
         command += ["--parameter", parameter]

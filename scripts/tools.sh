@@ -8,30 +8,34 @@ CARGO_LAMBDA_VERSION="1.9.2"
 SAM_CLI_VERSION="1.170.0"
 CFN_LINT_VERSION="1.58.0"
 PARLIAMENT_VERSION="1.6.4"
+# moto's S3-compatible server holds the harvest reports locally.
+MOTO_VERSION="5.2.5"
 
 venv_has() { # PACKAGE VERSION
   "$TOOLS_DIR/venv/bin/pip" show "$1" 2>/dev/null | grep -qx "Version: $2"
 }
 
-# cargo-lambda (always); with `template`, also SAM CLI, cfn-lint and
-# parliament (the IAM lint).
+# cargo-lambda and moto's server (always); with `template`, also SAM CLI,
+# cfn-lint and parliament (the IAM lint).
 install_python_tools() {
   if [ ! -x "$TOOLS_DIR/venv/bin/pip" ]; then
     python3 -m venv "$TOOLS_DIR/venv"
   fi
-  local wanted=("cargo-lambda==$CARGO_LAMBDA_VERSION")
+  local wanted=("cargo-lambda==$CARGO_LAMBDA_VERSION" "moto[server]==$MOTO_VERSION")
   if [ "${1:-}" = template ]; then
     wanted+=("aws-sam-cli==$SAM_CLI_VERSION" "cfn-lint==$CFN_LINT_VERSION" "parliament==$PARLIAMENT_VERSION")
   fi
   local missing=()
   for spec in "${wanted[@]}"; do
-    venv_has "${spec%%==*}" "${spec##*==}" || missing+=("$spec")
+    local name="${spec%%==*}"
+    venv_has "${name%%[*}" "${spec##*==}" || missing+=("$spec")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "installing ${missing[*]} from PyPI into .tools/venv" >&2
     "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check "${missing[@]}"
   fi
   export CARGO_LAMBDA="$TOOLS_DIR/venv/bin/cargo-lambda"
+  export MOTO_SERVER="$TOOLS_DIR/venv/bin/moto_server"
   export PATH="$TOOLS_DIR/venv/bin:$PATH"
   export SAM_CLI_TELEMETRY=0
 }

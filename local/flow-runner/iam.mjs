@@ -70,6 +70,7 @@ export function functionPrincipals(deployment) {
     const binary = deployment.binary(id);
     return {
       function: binary,
+      logicalId: id,
       accessKeyId: `AKID${id.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
       arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${roleArn.split("/").pop()}/${binary}`,
       policy: { Version: "2012-10-17", Statement: statementsByRole[role] ?? [] },

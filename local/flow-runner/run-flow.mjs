@@ -1,15 +1,18 @@
 // Executes the real state machine definition with aws-local-stepfunctions.
 // Lambda Task states invoke the real function binaries through cargo lambda
 // watch's Invoke API; SNS notifications are printed and recorded (there is no
-// local SNS). Prints each data source's path and final status for a person,
-// and writes a JSON report for tests.
+// local SNS). Step Functions' quotas hold as in AWS (quotas.mjs): passing one
+// fails the execution. Prints the execution for a person and writes a JSON
+// report for tests.
 //
 // Exit code: 0 when the flow ran to its end (whatever the runs' outcomes:
 // the execution succeeded, or failed in one of the definition's own Fail
-// states), 1 when something in the chain broke, 2 for bad arguments.
+// states), 1 when something broke (the chain, or a quota), 2 for bad
+// arguments.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { StateMachine } from "aws-local-stepfunctions";
+import { QuotaExceeded, QuotaWatch } from "./quotas.mjs";
 import { ACCOUNT, Deployment, REGION, parameterOverrides, resolveStateMachine } from "./template.mjs";
 
 const { values: args } = parseArgs({
@@ -20,9 +23,10 @@ const { values: args } = parseArgs({
     input: { type: "string", default: "{}" },
     "execution-name": { type: "string" },
     parameter: { type: "string", multiple: true, default: [] },
-    // Milliseconds each Wait state takes, or "real" for the seconds the
-    // state itself says (Seconds, SecondsPath).
-    "wait-ms": { type: "string", default: "20" },
+    // Wait states take their seconds divided by this (the local chain's
+    // time scale); --wait-ms instead makes every Wait take that long.
+    "time-scale": { type: "string", default: "1" },
+    "wait-ms": { type: "string" },
     "retry-ms": { type: "string", default: "50" },
     report: { type: "string" },
     quiet: { type: "boolean", default: false },
@@ -30,6 +34,11 @@ const { values: args } = parseArgs({
 });
 if (!args["invoke-url"]) {
   console.error("run-flow: --invoke-url http://HOST:PORT (cargo lambda watch) is required");
+  process.exit(2);
+}
+const timeScale = Number(args["time-scale"]);
+if (!(timeScale > 0)) {
+  console.error(`run-flow: --time-scale ${args["time-scale"]} is not a number above 0`);
   process.exit(2);
 }
 const say = (line) => { if (!args.quiet) console.log(line); };
@@ -53,10 +62,20 @@ const FLOW_OUTCOME_ERRORS = new Set([...allStates(definition)]
   .filter(([, state]) => state.Type === "Fail" && state.Error)
   .map(([, state]) => state.Error));
 
+const quotas = new QuotaWatch();
+let violation = null;
+let execution = null;
+/** Records the first quota passed and stops the execution, as AWS fails it. */
+function fail(error) {
+  if (!(error instanceof QuotaExceeded)) throw error;
+  violation ??= error;
+  execution?.abort();
+}
+
 const notifications = [];
 const invocations = {};
 
-async function invokeFunction(functionName, payload) {
+async function invokeFunction(state, functionName, payload) {
   invocations[functionName] = (invocations[functionName] ?? 0) + 1;
   let response;
   try {
@@ -80,7 +99,14 @@ async function invokeFunction(functionName, payload) {
     error.name = "Lambda.ServiceException";
     throw error;
   }
-  if (response.ok) return json;
+  if (response.ok) {
+    try {
+      quotas.checkPayload(`${state}'s task result`, json);
+    } catch (error) {
+      fail(error);
+    }
+    return json;
+  }
   // cargo lambda watch answers a function error with HTTP 500 and its
   // {errorType, errorMessage}; the errorType is what Retry/Catch match.
   const error = new Error(json.errorMessage ?? body);
@@ -88,16 +114,46 @@ async function invokeFunction(functionName, payload) {
   throw error;
 }
 
+/** The value at a `$.a.b` path of `value`. */
+const at = (value, path) => path.replace(/^\$\.?/, "").split(".").filter(Boolean).reduce((node, key) => node?.[key], value);
+
+const definitionStates = Object.fromEntries([...allStates(definition)]);
+// The last result of each Task, for the Wait states whose SecondsPath reads it.
+const lastResults = {};
+
+/**
+ * Milliseconds Wait state `name` takes: --wait-ms, or its seconds divided
+ * by the time scale. A SecondsPath is read from the result of the Task
+ * whose ResultPath it lies under, as the state's input holds it then.
+ */
+function waitMs(name) {
+  if (args["wait-ms"] !== undefined) return Number(args["wait-ms"]);
+  const spec = definitionStates[name];
+  let seconds = spec.Seconds;
+  if (seconds === undefined) {
+    const [task, resultPath] = Object.entries(definitionStates)
+      .filter(([, state]) => state.Type === "Task" && state.ResultPath)
+      .map(([taskName, state]) => [taskName, state.ResultPath])
+      .find(([, path]) => spec.SecondsPath.startsWith(`${path}.`)) ?? [];
+    if (!task) throw new Error(`run-flow: Wait ${name}'s SecondsPath ${spec.SecondsPath} reads no Task's result`);
+    seconds = at(lastResults[task], spec.SecondsPath.slice(resultPath.length));
+  }
+  return Math.round((Number(seconds) * 1000) / timeScale);
+}
+
 const taskResourceLocalHandlers = {};
-const waitTimeOverrides = {};
+const waitStates = [];
 const retryIntervalOverrides = {};
 for (const [name, state] of allStates(definition)) {
-  if (state.Type === "Wait" && args["wait-ms"] !== "real") waitTimeOverrides[name] = Number(args["wait-ms"]);
+  if (state.Type === "Wait") waitStates.push(name);
   if (state.Retry) retryIntervalOverrides[name] = Number(args["retry-ms"]);
   if (state.Type !== "Task") continue;
   const lambda = /^arn:aws:lambda:[^:]+:[^:]+:function:([^:]+)$/.exec(state.Resource);
   if (lambda) {
-    taskResourceLocalHandlers[name] = (input) => invokeFunction(lambda[1], input);
+    taskResourceLocalHandlers[name] = async (input) => {
+      lastResults[name] = await invokeFunction(name, lambda[1], input);
+      return lastResults[name];
+    };
   } else if (state.Resource === "arn:aws:states:::sns:publish") {
     taskResourceLocalHandlers[name] = (input) => {
       notifications.push({ state: name, subject: input.Subject, message: input.Message });
@@ -107,31 +163,38 @@ for (const [name, state] of allStates(definition)) {
     throw new Error(`run-flow: no local handler for Task ${name} (${state.Resource})`);
   }
 }
+// Read when a Wait state runs: the wait it takes then.
+const waitTimeOverrides = new Proxy({}, {
+  get: (_, name) => (waitStates.includes(name) ? waitMs(name) : undefined),
+  has: (_, name) => waitStates.includes(name),
+  ownKeys: () => waitStates,
+  getOwnPropertyDescriptor: (_, name) => (waitStates.includes(name)
+    ? { value: waitMs(name), enumerable: true, configurable: true }
+    : undefined),
+});
 
 const input = JSON.parse(args.input);
 const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
 say(`Execution ${executionName} of ${logicalId}`);
-const execution = machine.run(input, {
+execution = machine.run(input, {
   overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
   context: { Execution: { Id: executionArn, Name: executionName } },
 });
 
-/** The value at a `$.a.b` path of `value`. */
-const at = (value, path) => path.replace(/^\$\.?/, "").split(".").filter(Boolean).reduce((node, key) => node?.[key], value);
-
-// Per data source (an iteration of the outer Map): the states it went through.
+// What the execution went through: transitions, waits, retries.
 let stateTransitions = 0;
-let sources = [];
-const paths = new Map();
-// Wait states as they ran: the seconds they asked for and the time they took.
+const visits = {};
 const waits = [];
 const entered = new Map();
-// Retries of Task states, with the error that caused each.
 const retries = [];
 const lastFailure = new Map();
-const definitionStates = Object.fromEntries([...allStates(definition)]);
 const collecting = (async () => {
   for await (const event of execution.eventLogs) {
+    try {
+      quotas.onEvent(event);
+    } catch (error) {
+      fail(error);
+    }
     const key = `${event.state?.name}#${event.index}`;
     if (event.type === "StateFailed") lastFailure.set(key, event.Error);
     if (event.type === "StateRetried") retries.push({ state: event.state.name, attempt: event.retry.attempt, error: lastFailure.get(key) });
@@ -143,13 +206,7 @@ const collecting = (async () => {
     if (event.type !== "StateEntered") continue;
     entered.set(key, event.timestamp);
     stateTransitions += 1;
-    if (event.index === undefined && event.state.name === "FollowRuns") {
-      sources = (event.state.input?.start?.runs ?? []).map((run) => run.dataSourceId);
-    }
-    if (event.index !== undefined) {
-      if (!paths.has(event.index)) paths.set(event.index, []);
-      paths.get(event.index).push(event.state);
-    }
+    visits[event.state.name] = (visits[event.state.name] ?? 0) + 1;
   }
 })();
 
@@ -162,57 +219,28 @@ try {
   report = { status: "FAILED", error: cause.name, cause: cause.message };
 }
 await collecting;
+if (violation) report = { status: "FAILED", error: violation.name, cause: violation.message, quotaExceeded: true };
 
-/** A readable path: repeated checks folded into counts, choices left out. */
-function describe(states) {
-  const steps = [];
-  for (const state of states) {
-    if (state.type === "Choice" || state.name.startsWith("Count")) continue;
-    const last = steps[steps.length - 1];
-    if (state.type === "Wait") {
-      if (last) last.waits += 1;
-    } else if (last && last.name === state.name) {
-      last.times += 1;
-    } else {
-      steps.push({ name: state.name, times: 1, waits: 0 });
-    }
-  }
-  return steps
-    .map(({ name, times, waits }) => `${name}${times > 1 ? ` ×${times}` : ""}${waits ? ` (${waits} waits)` : ""}`)
-    .join(" → ");
-}
-
-/** The per-source results: the output, or the summary a DataSourceRunsFailed cause carries. */
-function resultsOf(report) {
-  if (report.status === "SUCCEEDED") return report.output.dataSources ?? [];
-  if (!FLOW_OUTCOME_ERRORS.has(report.error)) return [];
-  try {
-    return JSON.parse(report.cause).dataSources ?? [];
-  } catch {
-    return [];
-  }
-}
-const results = resultsOf(report);
+const summary = report.status === "SUCCEEDED" ? report.output : (() => {
+  try { return JSON.parse(report.cause); } catch { return null; }
+})();
 say("");
-sources.forEach((source, index) => {
-  const result = results?.find((item) => item.dataSourceId === source);
-  const final = result ? `${result.status}${result.error ? ` (${result.error.name ?? result.error.errorType})` : ""}` : "?";
-  say(`  ${source.padEnd(20)} ${final}`);
-  say(`  ${"".padEnd(20)} ${describe(paths.get(index) ?? [])}`);
-  const stats = result?.assetStatistics;
-  if (stats) say(`  ${"".padEnd(20)} assets: ${stats.added} added, ${stats.updated} updated, ${stats.unchanged} unchanged, ${stats.skipped} skipped, ${stats.failed} failed`);
-  for (const metadata of result?.metadataGeneration ?? []) {
-    say(`  ${"".padEnd(20)} metadata for ${metadata.assetId}: ${metadata.status}${metadata.error ? ` (${metadata.error.name})` : ""}`);
-  }
-  if (result?.warning) say(`  ${"".padEnd(20)} warning: ${result.warning}`);
-});
+if (summary?.sources) {
+  const { sources, metadataGeneration: assets } = summary;
+  say(`  ${sources.selected} data sources: ${sources.succeeded} succeeded, ${sources.partiallySucceeded} partly succeeded, ${sources.failed} failed, ${sources.notStarted} not started, ${sources.quotaExhausted} skipped (daily quota spent), ${sources.pollingLimitReached + sources.checkFailed + sources.unknownStatus} not followed to the end`);
+  if (assets.assets > 0) say(`  metadata generation for ${assets.assets} assets: ${assets.succeeded} succeeded, ${assets.partiallySucceeded} partly, ${assets.failed + assets.canceled + assets.notStarted + assets.pollingLimitReached + assets.checkFailed + assets.unknownStatus} not`);
+  for (const failure of summary.failures) say(`  ${failure.dataSourceId.padEnd(20)} ${failure.outcome}${failure.error ? ` (${failure.error.name}: ${failure.error.message})` : ""}`);
+  if (summary.moreFailures) say(`  … and ${summary.moreFailures} more failures`);
+  say(`  full report: ${summary.report}`);
+}
 for (const notification of notifications) say(`  notification: ${notification.subject}`);
+const rounds = Object.entries(visits).filter(([, count]) => count > 1).map(([state, count]) => `${state} ×${count}`).join(", ");
 say("");
 say(report.status === "SUCCEEDED"
-  ? `Execution SUCCEEDED (${stateTransitions} state transitions)`
-  : `Execution FAILED: ${report.error} (${stateTransitions} state transitions)${FLOW_OUTCOME_ERRORS.has(report.error) ? "" : `\n  ${report.cause}`}`);
+  ? `Execution SUCCEEDED (${stateTransitions} state transitions${rounds ? `; ${rounds}` : ""})`
+  : `Execution FAILED: ${report.error} (${stateTransitions} state transitions)${FLOW_OUTCOME_ERRORS.has(report.error) && summary?.sources ? "" : `\n  ${report.cause}`}`);
 
-report = { ...report, executionArn, stateTransitions, notifications, invocations, waits, retries };
+report = { ...report, executionArn, stateTransitions, visits, quotas: quotas.usage(), notifications, invocations, waits, retries };
 if (args.report) writeFileSync(args.report, JSON.stringify(report, null, 2));
 const ranToTheEnd = report.status === "SUCCEEDED" || FLOW_OUTCOME_ERRORS.has(report.error);
 process.exit(ranToTheEnd ? 0 : 1);

@@ -105,6 +105,7 @@ export class Deployment {
       case "AWS::SQS::Queue": return `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${logicalId}`;
       case "AWS::Serverless::StateMachine": return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${logicalId}`;
       case "AWS::Logs::LogGroup": return this.evaluate(resource.Properties?.LogGroupName) ?? logicalId;
+      case "AWS::S3::Bucket": return `${STACK}-${logicalId.toLowerCase()}`;
       default: return logicalId;
     }
   }
@@ -120,6 +121,7 @@ export class Deployment {
       "AWS::Logs::LogGroup": () => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${this.ref(logicalId)}:*`,
       "AWS::Serverless::StateMachine": () => this.ref(logicalId),
       "AWS::SNS::Topic": () => this.ref(logicalId),
+      "AWS::S3::Bucket": () => `arn:aws:s3:::${this.ref(logicalId)}`,
     };
     if (attribute === "Arn" && arns[resource.Type]) return arns[resource.Type]();
     if (resource.Type === "AWS::DataZone::UserProfile" && attribute === "Id") return `userprofile-${logicalId}`;
@@ -131,6 +133,21 @@ export class Deployment {
     const binary = this.resources[logicalId]?.Metadata?.BuildProperties?.Binary;
     if (!binary) throw new Error(`template: ${logicalId} has no Metadata.BuildProperties.Binary`);
     return binary;
+  }
+
+  /**
+   * The environment a function runs with: the template's Globals and the
+   * function's own variables, evaluated, as strings.
+   */
+  functionEnvironment(logicalId) {
+    const variables = {
+      ...this.template.Globals?.Function?.Environment?.Variables,
+      ...this.resources[logicalId]?.Properties?.Environment?.Variables,
+    };
+    return Object.fromEntries(Object.entries(variables).map(([name, value]) => {
+      const evaluated = this.evaluate(value);
+      return [name, Array.isArray(evaluated) ? evaluated.join(",") : String(evaluated ?? "")];
+    }));
   }
 
   /** Evaluates the intrinsic functions in `value`. */

@@ -1,55 +1,46 @@
-//! The state machine end to end, one test per branch: the real definition in
-//! aws-local-stepfunctions, the real functions under cargo lambda watch, the
-//! DataZone emulator scripted by a seed.
+//! The state machine end to end: the real definition in
+//! aws-local-stepfunctions (Step Functions' quotas held), the real functions
+//! under cargo lambda watch as the template deploys them, the DataZone
+//! emulator scripted by a seed, the reports in a local S3 server.
 //!
-//! Branches of a data source: NotStarted, CheckRun → (PollingGuard →
-//! WaitForRun)* → RunSucceeded | NotifyPartialSuccess → RunPartiallySucceeded
-//! | NotifyFailure → RunFailed | PollingLimitReached | CheckFailed |
-//! UnknownRunStatus, a CheckRun Retry; then GenerateMetadata? →
-//! StartMetadataGeneration | MetadataStartFailed, and per asset
-//! MetadataNotStarted, CheckMetadataRun → MetadataFinished |
-//! MetadataPollingLimitReached | MetadataCheckFailed | UnknownMetadataStatus.
+//! One test per branch of the definition: StartRuns → MoreToStart? →
+//! (WaitToStart →) StartRuns … → FollowRuns → AllDone? → (WaitForRuns →)
+//! FollowRuns … → Notify? → NotifyFailures → DataSourceRunsFailed |
+//! NotifyWarnings → Done | Done; a step's error → DescribeHarvestFailure →
+//! NotifyHarvestFailure → HarvestFailed; a task's Retry. And one per
+//! outcome a source or an asset can have in the report.
 //!
 //! Runs that finish the moment they start, scripted errors and runs that
 //! never end make every count exact whatever the machine's speed.
 
-use flow_tests::{instant_source, source, template_copy, write_seed};
+use flow_tests::{instant_source, source, write_seed};
 use local_flow::{ChainOptions, FlowReport, FlowRun, LocalChain};
 use serde_json::{Value, json};
 
 /// Emulated seconds per real second in these tests.
-const TIME_SCALE: &str = "2000";
+const TIME_SCALE: f64 = 600.0;
 
-/// A chain on `seed`; `events` sends the emulator's events to run-status
-/// (off where a scripted error must reach the flow's own check).
-fn chain_with(seed: &std::path::Path, events: bool, function_env: &[(&str, &str)]) -> LocalChain {
-    LocalChain::start(&ChainOptions {
+fn options(seed: &std::path::Path) -> ChainOptions {
+    ChainOptions {
         seed: seed.to_path_buf(),
-        emulator_args: vec!["--time-scale".to_owned(), TIME_SCALE.into()],
-        function_env: function_env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        events_to_run_status: events,
+        time_scale: TIME_SCALE,
         ..ChainOptions::default()
-    })
-}
-
-fn chain(seed: &std::path::Path) -> LocalChain {
-    chain_with(seed, true, &[])
-}
-
-fn flow(name: &str, sources: &[&str]) -> FlowRun {
-    FlowRun {
-        input: json!({"dataSourceIds": sources}),
-        ..FlowRun::sample(name).parameter("GenerateMetadata", "false")
     }
+    .parameter("GenerateMetadata", "false")
 }
 
-fn with_metadata(name: &str, sources: &[&str]) -> FlowRun {
+fn with_env(mut options: ChainOptions, env: &[(&str, &str)]) -> ChainOptions {
+    options.function_env = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    options
+}
+
+fn harvest_of(name: &str, sources: &[&str]) -> FlowRun {
     FlowRun {
         input: json!({"dataSourceIds": sources}),
-        ..FlowRun::sample(name)
+        ..FlowRun::named(name)
     }
 }
 
@@ -57,41 +48,57 @@ fn assert_ran(report: &FlowReport) {
     assert!(report.ran_to_the_end, "the chain broke: {}", report.report);
 }
 
-fn triggered_runs(chain: &LocalChain) -> usize {
-    chain
-        .events()
-        .iter()
-        .filter(|event| event["detail-type"] == "Data Source Run Triggered")
-        .count()
-}
-
-/// `(status, failed, checks)` of a data source's result.
-fn summary(result: &Value) -> (Value, Value, Value) {
-    (
-        result["status"].clone(),
-        result["failed"].clone(),
-        result["checks"].clone(),
-    )
-}
-
-/// `(assetId, status, error name)` of each metadata generation entry.
-fn metadata(result: &Value) -> Vec<(String, String, String)> {
-    result["metadataGeneration"]
+/// Each source of the harvest's report: `(id, outcome, error name)`.
+fn outcomes(harvest: &Value) -> Vec<(String, String, String)> {
+    harvest["sources"]
         .as_array()
-        .unwrap_or_else(|| panic!("no metadataGeneration in {result}"))
+        .unwrap_or_else(|| panic!("no sources in {harvest}"))
         .iter()
-        .map(|run| {
+        .map(|source| {
             (
-                run["assetId"].as_str().unwrap_or_default().to_owned(),
-                run["status"].as_str().unwrap_or_default().to_owned(),
-                run["error"]["name"].as_str().unwrap_or_default().to_owned(),
+                source["dataSourceId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                source["outcome"].as_str().unwrap_or_default().to_owned(),
+                source["error"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             )
         })
         .collect()
 }
 
+fn outcome(id: &str, outcome: &str, error: &str) -> (String, String, String) {
+    (id.to_owned(), outcome.to_owned(), error.to_owned())
+}
+
+/// Each asset of one source in the report: `(asset id, outcome, error name)`.
+fn asset_outcomes(harvest: &Value, source: usize) -> Vec<(String, String, String)> {
+    harvest["sources"][source]["metadata"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no metadata in {harvest}"))
+        .iter()
+        .map(|asset| {
+            (
+                asset["assetId"].as_str().unwrap_or_default().to_owned(),
+                asset["outcome"].as_str().unwrap_or_default().to_owned(),
+                asset["error"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn visits(report: &FlowReport, state: &str) -> u64 {
+    report.report["visits"][state].as_u64().unwrap_or(0)
+}
+
 #[test]
-fn all_runs_succeed() {
+fn all_runs_succeed_and_the_execution_carries_counts_not_sources() {
     let seed = write_seed(
         "all-succeed",
         vec![
@@ -100,150 +107,188 @@ fn all_runs_succeed() {
         ],
         json!({}),
     );
-    let chain = chain(&seed);
-    let report = chain.run_flow(&flow("all-succeed", &["ds_a", "ds_b"]));
+    let chain = LocalChain::start(&options(&seed));
+    let report = chain.run_flow(&harvest_of("all-succeed", &["ds_a", "ds_b"]));
     assert_ran(&report);
     assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
-    for id in ["ds_a", "ds_b"] {
-        assert_eq!(
-            summary(&report.data_source(id)),
-            (json!("SUCCESS"), json!(false), json!(1)),
-            "{id}"
-        );
-    }
-    assert_eq!(report.report["output"]["started"], 2);
+    let summary = report.summary();
+    assert_eq!(summary["sources"]["selected"], 2);
+    assert_eq!(summary["sources"]["succeeded"], 2);
+    assert_eq!(summary["failures"], json!([]));
+    assert_eq!(
+        summary["report"],
+        "s3://local-reportbucket/harvests/dzd_sales2026/all-succeed.json"
+    );
+    let harvest = chain.harvest(&report);
+    assert_eq!(
+        outcomes(&harvest),
+        [
+            outcome("ds_a", "SUCCEEDED", ""),
+            outcome("ds_b", "SUCCEEDED", "")
+        ]
+    );
+    // One start and one status check per source, one step of each.
     assert_eq!(chain.calls("StartDataSourceRun", 200), 2);
+    assert_eq!(chain.calls("GetDataSourceRun", 200), 2);
+    assert_eq!(
+        (visits(&report, "StartRuns"), visits(&report, "FollowRuns")),
+        (1, 1)
+    );
     assert_eq!(report.report["notifications"], json!([]));
     assert_eq!(report.report["retries"], json!([]));
-    // Two Triggered and two Succeeded events, delivered in the background.
-    chain.wait_for_counter(&["events", "delivered"], 4);
 }
 
 #[test]
-fn a_partial_success_notifies_with_its_statistics_and_warns() {
+fn a_partial_success_notifies_and_the_execution_succeeds() {
     let seed = write_seed(
         "partial",
         vec![instant_source("ds_p", "PARTIALLY_SUCCEEDED", &[])],
         json!({}),
     );
-    let chain = chain(&seed);
-    let report = chain.run_flow(&flow("partial", &["ds_p"]));
+    let chain = LocalChain::start(&options(&seed));
+    let report = chain.run_flow(&harvest_of("partial", &["ds_p"]));
     assert_ran(&report);
     assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
-    let result = report.data_source("ds_p");
-    assert_eq!(
-        summary(&result),
-        (json!("PARTIALLY_SUCCEEDED"), json!(false), json!(1))
-    );
-    assert_eq!(result["assetStatistics"]["failed"], 1);
-    assert_eq!(
-        result["warning"],
-        "partially succeeded: 1 assets failed, 0 skipped"
-    );
+    assert_eq!(report.summary()["anyWarning"], true);
     let notifications = report.report["notifications"].as_array().unwrap();
     assert_eq!(notifications.len(), 1);
-    assert_eq!(notifications[0]["state"], "NotifyPartialSuccess");
-    let message = notifications[0]["message"].as_str().unwrap();
-    assert!(
-        message.contains("ds_p")
-            && message.contains("failed 1")
-            && message.contains("ACCESS_DENIED_EXCEPTION"),
-        "{message}"
+    assert_eq!(notifications[0]["state"], "NotifyWarnings");
+    let message: Value =
+        serde_json::from_str(notifications[0]["message"].as_str().unwrap()).unwrap();
+    assert_eq!(message["sources"]["partiallySucceeded"], 1);
+    let harvest = chain.harvest(&report);
+    assert_eq!(harvest["sources"][0]["assetStatistics"]["failed"], 1);
+    assert_eq!(
+        harvest["sources"][0]["runError"]["errorType"],
+        "ACCESS_DENIED_EXCEPTION"
     );
 }
 
 #[test]
-fn a_failed_run_notifies_and_fails_the_execution_listing_every_source() {
+fn a_failed_run_notifies_and_fails_the_execution_with_the_summary() {
     let seed = write_seed(
-        "failure",
+        "failed",
         vec![
             instant_source("ds_ok", "SUCCESS", &[]),
             instant_source("ds_bad", "FAILED", &[]),
         ],
         json!({}),
     );
-    let chain = chain(&seed);
-    let report = chain.run_flow(&flow("failure", &["ds_ok", "ds_bad"]));
+    let chain = LocalChain::start(&options(&seed));
+    let report = chain.run_flow(&harvest_of("failed", &["ds_ok", "ds_bad"]));
     assert_ran(&report);
-    assert_eq!(report.status(), "FAILED");
-    assert_eq!(report.report["error"], "DataSourceRunsFailed");
+    assert_eq!(report.error(), "DataSourceRunsFailed", "{}", report.report);
+    let summary = report.summary();
     assert_eq!(
-        summary(&report.data_source("ds_ok")),
-        (json!("SUCCESS"), json!(false), json!(1))
+        (
+            summary["sources"]["succeeded"].clone(),
+            summary["sources"]["failed"].clone()
+        ),
+        (json!(1), json!(1))
     );
-    let failed = report.data_source("ds_bad");
-    assert_eq!(summary(&failed), (json!("FAILED"), json!(true), json!(1)));
-    assert_eq!(failed["error"]["errorType"], "ACCESS_DENIED_EXCEPTION");
-    let notifications = report.report["notifications"].as_array().unwrap();
-    assert_eq!(notifications.len(), 1);
-    assert_eq!(notifications[0]["state"], "NotifyFailure");
-    assert!(
-        notifications[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("ds_bad could not read everything")
+    assert_eq!(summary["failures"][0]["dataSourceId"], "ds_bad");
+    assert_eq!(
+        summary["failures"][0]["error"],
+        json!({"name": "ACCESS_DENIED_EXCEPTION", "message": "ds_bad could not read everything"})
+    );
+    assert_eq!(report.report["notifications"][0]["state"], "NotifyFailures");
+}
+
+#[test]
+fn a_refused_start_or_a_spent_daily_quota_is_reported_for_that_source_alone() {
+    let mut refused = instant_source("ds_refused", "SUCCESS", &[]);
+    refused["startErrors"] = json!(["ValidationException"]);
+    let mut spent = instant_source("ds_spent", "SUCCESS", &[]);
+    spent["startErrors"] = json!(["ServiceQuotaExceededException"]);
+    let seed = write_seed(
+        "refused",
+        vec![refused, spent, instant_source("ds_ok", "SUCCESS", &[])],
+        json!({}),
+    );
+    let chain = LocalChain::start(&options(&seed));
+    let report = chain.run_flow(&harvest_of("refused", &["ds_refused", "ds_spent", "ds_ok"]));
+    assert_ran(&report);
+    assert_eq!(report.error(), "DataSourceRunsFailed", "{}", report.report);
+    assert_eq!(
+        outcomes(&chain.harvest(&report)),
+        [
+            outcome("ds_refused", "NOT_STARTED", "DataZone.ValidationException"),
+            outcome(
+                "ds_spent",
+                "QUOTA_EXHAUSTED",
+                "DataZone.ServiceQuotaExceededException"
+            ),
+            outcome("ds_ok", "SUCCEEDED", "")
+        ]
+    );
+    let summary = report.summary();
+    assert_eq!(summary["sources"]["quotaExhausted"], 1);
+    assert_eq!(
+        summary["failures"].as_array().unwrap().len(),
+        1,
+        "skipped is no failure"
     );
 }
 
 #[test]
-fn a_source_that_fails_to_start_is_reported_not_started() {
-    let mut refused = instant_source("ds_refused", "SUCCESS", &[]);
-    refused["startErrors"] = json!(["ValidationException"]);
-    let seed = write_seed(
-        "not-started",
-        vec![refused, instant_source("ds_ok", "SUCCESS", &[])],
-        json!({}),
-    );
-    let chain = chain(&seed);
-    let report = chain.run_flow(&flow("not-started", &["ds_refused", "ds_ok"]));
+fn a_throttled_start_waits_and_starts_once_with_its_token() {
+    // The SDK does not retry: the harvest's own backoff does.
+    let mut throttled = instant_source("ds_t", "SUCCESS", &[]);
+    throttled["startErrors"] = json!(["ThrottlingException", "ThrottlingException"]);
+    let seed = write_seed("throttled", vec![throttled], json!({}));
+    let chain = LocalChain::start(&with_env(options(&seed), &[("AWS_MAX_ATTEMPTS", "1")]));
+    let report = chain.run_flow(&harvest_of("throttled", &["ds_t"]));
     assert_ran(&report);
-    assert_eq!(report.report["error"], "DataSourceRunsFailed");
-    let result = report.data_source("ds_refused");
+    assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
+    let waits: Vec<(Value, Value)> = report.report["waits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|wait| wait["state"] == "WaitToStart")
+        .map(|wait| (wait["state"].clone(), wait["seconds"].clone()))
+        .collect();
     assert_eq!(
-        summary(&result),
-        (json!("NOT_STARTED"), json!(true), json!(0))
+        waits,
+        [
+            (json!("WaitToStart"), json!(2)),
+            (json!("WaitToStart"), json!(4))
+        ],
+        "backoff of 2 s, then 4 s"
     );
-    assert_eq!(result["error"]["name"], "DataZone.ValidationException");
-    assert_eq!(
-        summary(&report.data_source("ds_ok")),
-        (json!("SUCCESS"), json!(false), json!(1))
-    );
-    assert_eq!(chain.calls("StartDataSourceRun", 400), 1);
+    assert_eq!(chain.calls("StartDataSourceRun", 429), 2);
     assert_eq!(chain.calls("StartDataSourceRun", 200), 1);
+    assert_eq!(visits(&report, "StartRuns"), 3);
 }
 
 #[test]
 fn a_source_already_running_is_followed_not_started_again() {
-    // The earlier run never ends: the flow follows it until the polling guard.
     let seed = write_seed(
         "already-running",
-        vec![source("ds_busy", "SUCCESS", 1_000_000_000, &[])],
+        vec![source("ds_busy", "SUCCESS", 1_000_000, &[])],
         json!({}),
     );
-    let chain = chain(&seed);
-    let earlier = chain
+    let chain = LocalChain::start(&options(&seed).parameter("MaxPolls", "1"));
+    // A run started outside the harvest, still running when it begins.
+    chain
         .invoke(
             "start-runs",
-            &json!({"dataSourceIds": ["ds_busy"], "triggerId": "someone-else"}),
+            &json!({"triggerId": "someone-else", "dataSourceIds": ["ds_busy"]}),
         )
         .unwrap();
-    let run_id = earlier["runs"][0]["runId"].clone();
-    let report = chain.run_flow(&flow("already-running", &["ds_busy"]).parameter("MaxPolls", "2"));
+    let report = chain.run_flow(&harvest_of("already-running", &["ds_busy"]));
     assert_ran(&report);
-    assert_eq!(report.report["error"], "DataSourceRunsFailed");
+    let harvest = chain.harvest(&report);
+    assert_eq!(harvest["sources"][0]["startedAs"], "already-active");
     assert_eq!(
-        serde_json::from_str::<Value>(report.report["cause"].as_str().unwrap()).unwrap()["alreadyActive"],
-        1
+        outcomes(&harvest),
+        [outcome(
+            "ds_busy",
+            "POLLING_LIMIT_REACHED",
+            "PollingLimitReached"
+        )],
+        "followed (once, MaxPolls) rather than started"
     );
-    let result = report.data_source("ds_busy");
-    assert_eq!(result["runId"], run_id);
-    assert_eq!(result["error"]["name"], "PollingLimitReached");
-    assert_eq!(
-        chain.calls("StartDataSourceRun", 200),
-        1,
-        "only the earlier start"
-    );
-    assert_eq!(triggered_runs(&chain), 1);
+    assert_eq!(chain.calls("StartDataSourceRun", 200), 1);
 }
 
 #[test]
@@ -256,296 +301,332 @@ fn a_duplicate_schedule_delivery_starts_one_run_per_source() {
         ],
         json!({}),
     );
-    let chain = chain(&seed);
+    let chain = LocalChain::start(&options(&seed));
     let delivery = |name: &str| FlowRun {
-        input: json!({"dataSourceIds": ["ds_a", "ds_b"], "triggerId": "arn:aws:scheduler:us-east-1:123456789012:schedule/default/nightly@2026-11-21T02:00:00Z"}),
-        ..flow(name, &[])
+        input: json!({"triggerId": "schedule@2026-11-21T02:00:00Z", "dataSourceIds": ["ds_a", "ds_b"]}),
+        ..FlowRun::named(name)
     };
     let first = chain.run_flow(&delivery("delivery-1"));
     let second = chain.run_flow(&delivery("delivery-2"));
-    for report in [&first, &second] {
-        assert_ran(report);
-        assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
-    }
-    for id in ["ds_a", "ds_b"] {
-        assert_eq!(
-            first.data_source(id)["runId"],
-            second.data_source(id)["runId"],
-            "{id}"
-        );
-    }
-    assert_eq!(triggered_runs(&chain), 2, "one run per source");
-}
-
-#[test]
-fn the_sdks_own_retries_absorb_throttled_starts() {
-    let mut throttled = instant_source("ds_t", "SUCCESS", &[]);
-    throttled["startErrors"] = json!(["ThrottlingException", "ThrottlingException"]);
-    let seed = write_seed("throttled", vec![throttled], json!({}));
-    let chain = chain_with(&seed, true, &[("AWS_MAX_ATTEMPTS", "3")]);
-    let report = chain.run_flow(&flow("throttled", &["ds_t"]));
-    assert_ran(&report);
-    assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
-    assert_eq!(chain.calls("StartDataSourceRun", 429), 2);
-    assert_eq!(chain.calls("StartDataSourceRun", 200), 1);
     assert_eq!(
-        report.report["retries"],
-        json!([]),
-        "no task failed: the SDK retried"
+        (first.status(), second.status()),
+        ("SUCCEEDED", "SUCCEEDED")
+    );
+    assert_eq!(
+        chain.calls("StartDataSourceRun", 200),
+        4,
+        "two sources, twice"
+    );
+    let runs = |report: &FlowReport| -> Vec<Value> {
+        chain.harvest(report)["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|source| source["runId"].clone())
+            .collect()
+    };
+    assert_eq!(
+        runs(&first),
+        runs(&second),
+        "the same client tokens, the same runs"
     );
 }
 
 #[test]
-fn a_throttled_status_check_is_retried_by_the_state_machine() {
-    let mut source = instant_source("ds_t", "SUCCESS", &[]);
-    source["runs"][0]["getErrors"] = json!(["ThrottlingException"]);
-    let seed = write_seed("check-retried", vec![source], json!({}));
-    // One attempt per call: the throttling reaches the task, whose Retry fires.
-    let chain = chain_with(&seed, false, &[("AWS_MAX_ATTEMPTS", "1")]);
-    let report = chain.run_flow(&flow("check-retried", &["ds_t"]));
+fn waits_take_the_seconds_the_follow_step_asks_for() {
+    // A run of 150 s, checked at its ages 0, 10, 20, 40 and 80 s (waits
+    // doubling once the run is twice as old as the last wait), done at
+    // the check after 160 s. A slower time scale keeps the seconds each
+    // step takes small beside the waits.
+    let mut slow = source("ds_slow", "SUCCESS", 150, &[]);
+    slow["runs"][0]["requestedSeconds"] = json!(0);
+    let seed = write_seed("waits", vec![slow], json!({}));
+    let chain = LocalChain::start(&ChainOptions {
+        time_scale: 20.0,
+        ..options(&seed)
+    });
+    let report = chain.run_flow(&harvest_of("waits", &["ds_slow"]));
     assert_ran(&report);
     assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
+    let waits: Vec<&Value> = report.report["waits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|wait| wait["state"] == "WaitForRuns")
+        .collect();
+    let seconds: Vec<u64> = waits
+        .iter()
+        .map(|wait| wait["seconds"].as_u64().unwrap())
+        .collect();
+    // The run's age is read on the emulator's clock.
+    assert_eq!(seconds, [10, 10, 20, 40, 80], "{}", report.report["waits"]);
+    for wait in waits {
+        let scaled = wait["seconds"].as_f64().unwrap() * 1000.0 / 20.0;
+        assert!(wait["waitedMs"].as_f64().unwrap() >= scaled, "{wait}");
+    }
+    assert_eq!(chain.calls("GetDataSourceRun", 200), 6);
+}
+
+#[test]
+fn status_checks_that_fail_are_retried_or_reported_per_source() {
+    let mut throttled = instant_source("ds_throttled", "SUCCESS", &[]);
+    throttled["runs"][0]["getErrors"] = json!(["ThrottlingException"]);
+    let mut gone = instant_source("ds_gone", "SUCCESS", &[]);
+    gone["runs"][0]["getErrors"] = json!(["ResourceNotFoundException"]);
+    let seed = write_seed("checks", vec![throttled, gone], json!({}));
+    let chain = LocalChain::start(&with_env(options(&seed), &[("AWS_MAX_ATTEMPTS", "1")]));
+    let report = chain.run_flow(&harvest_of("checks", &["ds_throttled", "ds_gone"]));
+    assert_ran(&report);
     assert_eq!(
-        report.report["retries"],
-        json!([{"state": "CheckRun", "attempt": 1, "error": "DataZone.ThrottlingException"}])
-    );
-    assert_eq!(
-        summary(&report.data_source("ds_t")),
-        (json!("SUCCESS"), json!(false), json!(1))
+        outcomes(&chain.harvest(&report)),
+        [
+            outcome("ds_throttled", "SUCCEEDED", ""),
+            outcome(
+                "ds_gone",
+                "CHECK_FAILED",
+                "DataZone.ResourceNotFoundException"
+            )
+        ]
     );
     assert_eq!(chain.calls("GetDataSourceRun", 429), 1);
-    assert_eq!(chain.calls("GetDataSourceRun", 200), 1);
-    assert_eq!(report.report["invocations"]["run-status"], 2);
-}
-
-#[test]
-fn a_status_check_that_fails_for_good_is_reported_check_failed() {
-    let mut source = instant_source("ds_gone", "SUCCESS", &[]);
-    source["runs"][0]["getErrors"] = json!(["ResourceNotFoundException"]);
-    let seed = write_seed("check-failed", vec![source], json!({}));
-    let chain = chain_with(&seed, false, &[]);
-    let report = chain.run_flow(&flow("check-failed", &["ds_gone"]));
-    assert_ran(&report);
-    assert_eq!(report.report["error"], "DataSourceRunsFailed");
-    let result = report.data_source("ds_gone");
-    assert_eq!(summary(&result), (json!("UNKNOWN"), json!(true), json!(1)));
     assert_eq!(
-        result["error"]["name"],
-        "DataZone.ResourceNotFoundException"
-    );
-    assert_eq!(report.report["retries"], json!([]), "not retryable");
-}
-
-#[test]
-fn a_run_status_the_definition_does_not_know_fails_loudly() {
-    let mut source = instant_source("ds_new", "SUCCESS", &[]);
-    source["runs"][0]["outcome"] = json!({"undocumented": "CANCELLED"});
-    let seed = write_seed("unknown-status", vec![source], json!({}));
-    let chain = chain_with(&seed, false, &[]);
-    let report = chain.run_flow(&flow("unknown-status", &["ds_new"]));
-    assert_ran(&report);
-    assert_eq!(report.status(), "FAILED");
-    assert_eq!(report.report["error"], "UnknownRunStatus");
-    assert_eq!(
-        chain.calls("GetDataSourceRun", 200),
-        1,
-        "no polling forever"
+        visits(&report, "FollowRuns"),
+        2,
+        "the throttled check, next round"
     );
 }
 
 #[test]
-fn the_polling_guard_stops_following_a_run_that_never_ends() {
+fn an_unknown_status_or_a_run_that_never_ends_is_reported_for_that_source() {
+    let mut unknown = instant_source("ds_unknown", "SUCCESS", &[]);
+    unknown["runs"][0]["outcome"] = json!({"undocumented": "CANCELLED"});
     let seed = write_seed(
-        "endless",
-        vec![source("ds_slow", "SUCCESS", 100_000_000, &[])],
+        "unknown",
+        vec![
+            unknown,
+            source("ds_endless", "SUCCESS", 1_000_000, &[]),
+            instant_source("ds_ok", "SUCCESS", &[]),
+        ],
         json!({}),
     );
-    let chain = chain_with(&seed, false, &[]);
-    let report = chain.run_flow(&flow("endless", &["ds_slow"]).parameter("MaxPolls", "3"));
+    let chain = LocalChain::start(&options(&seed).parameter("MaxPolls", "3"));
+    let report = chain.run_flow(&harvest_of(
+        "unknown",
+        &["ds_unknown", "ds_endless", "ds_ok"],
+    ));
     assert_ran(&report);
-    assert_eq!(report.report["error"], "DataSourceRunsFailed");
-    let result = report.data_source("ds_slow");
-    assert_eq!(result["error"]["name"], "PollingLimitReached", "{result}");
-    assert_eq!(result["checks"], 4, "three waits, four checks");
-    assert_eq!(chain.calls("GetDataSourceRun", 200), 4);
-}
-
-#[test]
-fn waits_take_the_seconds_run_status_suggests() {
-    // Real Wait states: WaitForRun reads nextWaitSeconds (SecondsPath),
-    // which run-status computes from POLL_MIN_WAIT_SECONDS for a young run.
-    let seed = write_seed(
-        "real-wait",
-        vec![source("ds_slow", "SUCCESS", 100_000_000, &[])],
-        json!({}),
-    );
-    let chain = chain_with(&seed, false, &[("POLL_MIN_WAIT_SECONDS", "2")]);
-    let report = chain.run_flow(&FlowRun {
-        wait_ms: None,
-        ..flow("real-wait", &["ds_slow"]).parameter("MaxPolls", "1")
-    });
-    assert_ran(&report);
-    let waits = report.report["waits"].as_array().unwrap();
-    assert_eq!(waits.len(), 1, "{waits:?}");
+    assert_eq!(report.error(), "DataSourceRunsFailed");
     assert_eq!(
-        (&waits[0]["state"], &waits[0]["seconds"]),
-        (&json!("WaitForRun"), &json!(2))
+        outcomes(&chain.harvest(&report)),
+        [
+            outcome("ds_unknown", "UNKNOWN_STATUS", "UnknownRunStatus"),
+            outcome("ds_endless", "POLLING_LIMIT_REACHED", "PollingLimitReached"),
+            outcome("ds_ok", "SUCCEEDED", "")
+        ]
     );
-    assert!(waits[0]["waitedMs"].as_u64().unwrap() >= 2000, "{waits:?}");
-    assert_eq!(report.data_source("ds_slow")["checks"], 2);
+    assert_eq!(
+        visits(&report, "FollowRuns"),
+        3,
+        "MaxPolls checks of the endless run"
+    );
 }
 
 #[test]
-fn metadata_generation_branches_on_succeeded_failed_and_cancelled() {
+fn metadata_generation_ends_each_asset_on_its_own() {
     let seed = write_seed(
         "metadata",
         vec![instant_source(
             "ds_m",
             "SUCCESS",
-            &["ast_good", "ast_bad", "ast_cancelled"],
+            &[
+                "ast_good",
+                "ast_bad",
+                "ast_cancelled",
+                "ast_refused",
+                "ast_gone",
+                "ast_odd",
+            ],
         )],
         json!({"default": {"outcome": "SUCCEEDED", "seconds": 120},
                "targets": {"ast_bad": {"outcome": "FAILED", "seconds": 60, "errorMessage": "could not describe"},
-                           "ast_cancelled": {"outcome": "CANCELED", "seconds": 90}}}),
+                           "ast_cancelled": {"outcome": "CANCELED", "seconds": 90},
+                           "ast_refused": {"outcome": "SUCCEEDED", "startErrors": ["ValidationException"]},
+                           "ast_gone": {"outcome": "SUCCEEDED", "getErrors": ["ResourceNotFoundException"]},
+                           "ast_odd": {"outcome": {"undocumented": "PAUSED"}, "seconds": 0}}}),
     );
-    let chain = chain(&seed);
-    let report = chain.run_flow(&with_metadata("metadata", &["ds_m"]));
+    let chain = LocalChain::start(&options(&seed).parameter("GenerateMetadata", "true"));
+    let report = chain.run_flow(&harvest_of("metadata", &["ds_m"]));
     assert_ran(&report);
-    assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
     assert_eq!(
-        metadata(&report.data_source("ds_m")),
+        report.status(),
+        "SUCCEEDED",
+        "metadata generation does not fail a harvest"
+    );
+    let harvest = chain.harvest(&report);
+    assert_eq!(
+        asset_outcomes(&harvest, 0),
         [
-            ("ast_good".into(), "SUCCEEDED".into(), String::new()),
-            ("ast_bad".into(), "FAILED".into(), String::new()),
-            ("ast_cancelled".into(), "CANCELED".into(), String::new())
-        ]
-    );
-    assert_eq!(chain.calls("StartMetadataGenerationRun", 200), 3);
-    assert!(
-        chain
-            .events()
-            .iter()
-            .any(|event| event["detail-type"] == "Metadata Generation Canceled")
-    );
-}
-
-#[test]
-fn metadata_generation_that_cannot_start_at_all_is_reported_beside_the_run() {
-    // start-metadata-generation may not list the run's activities.
-    let template = template_copy(
-        "no-activities",
-        "                - datazone:ListDataSourceRunActivities\n",
-        "",
-    );
-    let seed = write_seed(
-        "metadata-start-failed",
-        vec![instant_source("ds_m", "SUCCESS", &["ast_a"])],
-        json!({}),
-    );
-    let chain = LocalChain::start(&ChainOptions {
-        seed,
-        template,
-        emulator_args: vec!["--time-scale".into(), TIME_SCALE.into()],
-        ..ChainOptions::default()
-    });
-    let report = chain.run_flow(&with_metadata("metadata-start-failed", &["ds_m"]));
-    assert_ran(&report);
-    assert_eq!(report.status(), "SUCCEEDED", "the harvest itself succeeded");
-    let result = report.data_source("ds_m");
-    assert_eq!(
-        result["metadataGenerationError"]["error"]["name"], "DataZone.AccessDeniedException",
-        "{result}"
-    );
-    assert_eq!(chain.calls("StartMetadataGenerationRun", 200), 0);
-}
-
-#[test]
-fn metadata_branches_for_an_asset_not_started_unreadable_endless_or_unknown() {
-    let seed = write_seed(
-        "metadata-failures",
-        vec![instant_source(
-            "ds_m",
-            "SUCCESS",
-            &["ast_refused", "ast_unreadable", "ast_endless"],
-        )],
-        json!({"default": {"outcome": "SUCCEEDED", "seconds": 0},
-               "targets": {"ast_refused": {"outcome": "SUCCEEDED", "startErrors": ["ValidationException"]},
-                           "ast_unreadable": {"outcome": "SUCCEEDED", "getErrors": ["ResourceNotFoundException"]},
-                           "ast_endless": {"outcome": "HANG"}}}),
-    );
-    let chain = chain_with(&seed, false, &[]);
-    let report =
-        chain.run_flow(&with_metadata("metadata-failures", &["ds_m"]).parameter("MaxPolls", "2"));
-    assert_ran(&report);
-    assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
-    assert_eq!(
-        metadata(&report.data_source("ds_m")),
-        [
-            (
-                "ast_refused".into(),
-                "NOT_STARTED".into(),
-                "DataZone.ValidationException".into()
+            outcome("ast_good", "SUCCEEDED", ""),
+            outcome("ast_bad", "FAILED", ""),
+            outcome("ast_cancelled", "CANCELED", ""),
+            outcome("ast_refused", "NOT_STARTED", "DataZone.ValidationException"),
+            outcome(
+                "ast_gone",
+                "CHECK_FAILED",
+                "DataZone.ResourceNotFoundException"
             ),
-            (
-                "ast_unreadable".into(),
-                "UNKNOWN".into(),
-                "DataZone.ResourceNotFoundException".into()
-            ),
-            (
-                "ast_endless".into(),
-                "IN_PROGRESS".into(),
-                "PollingLimitReached".into()
+            outcome(
+                "ast_odd",
+                "UNKNOWN_STATUS",
+                "UnknownMetadataGenerationStatus"
             )
         ]
     );
-    assert_eq!(chain.calls("GetMetadataGenerationRun", 404), 1);
-    assert_eq!(
-        chain.calls("GetMetadataGenerationRun", 200),
-        3,
-        "ast_endless: three checks"
-    );
+    assert_eq!(harvest["sources"][0]["outcome"], "SUCCEEDED");
+    assert_eq!(report.summary()["metadataGeneration"]["assets"], 6);
+    assert_eq!(chain.calls("StartMetadataGenerationRun", 200), 5);
 }
 
 #[test]
-fn a_metadata_status_the_definition_does_not_know_fails_loudly() {
+fn metadata_generation_still_going_after_max_polls_is_given_up_on() {
     let seed = write_seed(
-        "unknown-metadata-status",
-        vec![instant_source("ds_m", "SUCCESS", &["ast_new"])],
-        json!({"default": {"outcome": {"undocumented": "PAUSED"}, "seconds": 0}}),
+        "metadata-endless",
+        vec![instant_source("ds_m", "SUCCESS", &["ast_endless"])],
+        json!({"default": {"outcome": "HANG"}}),
     );
-    let chain = chain_with(&seed, false, &[]);
-    let report = chain.run_flow(&with_metadata("unknown-metadata-status", &["ds_m"]));
+    let chain = LocalChain::start(
+        &options(&seed)
+            .parameter("GenerateMetadata", "true")
+            .parameter("MaxPolls", "2"),
+    );
+    let report = chain.run_flow(&harvest_of("metadata-endless", &["ds_m"]));
     assert_ran(&report);
-    assert_eq!(report.status(), "FAILED");
-    assert_eq!(report.report["error"], "UnknownMetadataGenerationStatus");
+    assert_eq!(
+        asset_outcomes(&chain.harvest(&report), 0),
+        [outcome(
+            "ast_endless",
+            "POLLING_LIMIT_REACHED",
+            "PollingLimitReached"
+        )]
+    );
 }
 
 #[test]
-fn bad_execution_input_fails_with_the_functions_error_name() {
+fn sources_are_selected_from_projects_with_filters_at_each_execution() {
+    let mut sources = vec![
+        instant_source("ds_orders", "SUCCESS", &[]),
+        instant_source("ds_clicks", "SUCCESS", &[]),
+        instant_source("ds_off", "SUCCESS", &[]),
+    ];
+    sources[0]["name"] = json!("orders-glue");
+    sources[1]["name"] = json!("clicks-redshift");
+    sources[1]["type"] = json!("REDSHIFT");
+    sources[2]["name"] = json!("off-glue");
+    sources[2]["enableSetting"] = json!("DISABLED");
+    let seed = write_seed("selection", sources, json!({}));
+    let chain = LocalChain::start(
+        &options(&seed)
+            .parameter("SourceSelection", "projects")
+            .parameter("SourceTypes", "GLUE"),
+    );
+    let report = chain.run_flow(&FlowRun::named("selection"));
+    assert_ran(&report);
+    assert_eq!(
+        outcomes(&chain.harvest(&report)),
+        [outcome("ds_orders", "SUCCEEDED", "")],
+        "the GLUE source that is enabled"
+    );
+    // The execution's input selects otherwise: every source of the domain.
+    let report = chain.run_flow(&FlowRun {
+        input: json!({"allProjects": true, "includeDisabledSources": true, "sourceName": "*-*"}),
+        ..FlowRun::named("selection-domain")
+    });
+    let selected: Vec<String> = outcomes(&chain.harvest(&report))
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    assert_eq!(selected, ["ds_orders", "ds_clicks", "ds_off"]);
+}
+
+#[test]
+fn a_step_failing_during_an_outage_is_retried_by_the_state_machine() {
+    // Every DataZone call refused for 30 emulated seconds (50 ms) from the
+    // first: selecting the project's sources fails, the task is retried
+    // (six times, 50 ms apart, at most) until the outage is over.
+    let seed = write_seed(
+        "outage",
+        vec![instant_source("ds_a", "SUCCESS", &[])],
+        json!({}),
+    );
+    let mut outage = with_env(
+        options(&seed).parameter("SourceSelection", "projects"),
+        &[("AWS_MAX_ATTEMPTS", "1")],
+    );
+    outage.emulator_args = vec!["--outage".into(), "0:30".into()];
+    let chain = LocalChain::start(&outage);
+    let report = chain.run_flow(&FlowRun::named("outage"));
+    assert_ran(&report);
+    assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
+    let retried: Vec<(Value, Value)> = report.report["retries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|retry| (retry["state"].clone(), retry["error"].clone()))
+        .collect();
+    assert!(!retried.is_empty(), "{}", report.report);
+    assert!(
+        retried
+            .iter()
+            .all(|(state, error)| state == "StartRuns"
+                && error == "DataZone.InternalServerException"),
+        "{retried:?}"
+    );
+    assert_eq!(chain.calls("StartDataSourceRun", 200), 1);
+}
+
+#[test]
+fn a_step_that_cannot_run_fails_the_harvest_with_a_notification() {
     let seed = write_seed(
         "bad-input",
         vec![instant_source("ds_a", "SUCCESS", &[])],
         json!({}),
     );
-    let chain = chain(&seed);
+    let chain = LocalChain::start(&options(&seed));
     let report = chain.run_flow(&FlowRun {
         input: json!({"dataSourceIds": ["not a valid id"]}),
-        ..flow("bad-input", &[])
+        ..FlowRun::named("bad-input")
     });
-    assert!(
-        !report.ran_to_the_end,
-        "a broken input is not a flow that ran to its end"
-    );
-    assert_eq!(report.report["error"], "InvalidInput", "{}", report.report);
-    assert!(
-        report.report["cause"]
-            .as_str()
-            .unwrap()
-            .contains("dataSourceIds[0]")
+    assert_ran(&report);
+    assert_eq!(report.error(), "HarvestFailed", "{}", report.report);
+    let cause = report.report["cause"].as_str().unwrap();
+    assert!(cause.starts_with("InvalidInput: "), "{cause}");
+    assert!(cause.contains("dataSourceIds[0]"), "{cause}");
+    assert_eq!(
+        report.report["notifications"][0]["state"],
+        "NotifyHarvestFailure"
     );
     assert_eq!(
         chain.counters()["operations"],
         json!({}),
         "no DataZone call"
     );
+}
+
+#[test]
+fn a_report_bucket_that_refuses_fails_the_harvest_by_name() {
+    let seed = write_seed(
+        "no-bucket",
+        vec![instant_source("ds_a", "SUCCESS", &[])],
+        json!({}),
+    );
+    let chain = LocalChain::start(&with_env(
+        options(&seed),
+        &[("REPORT_BUCKET", "no-such-bucket")],
+    ));
+    let report = chain.run_flow(&harvest_of("no-bucket", &["ds_a"]));
+    assert_ran(&report);
+    assert_eq!(report.error(), "HarvestFailed", "{}", report.report);
+    let cause = report.report["cause"].as_str().unwrap();
+    assert!(cause.starts_with("Report.Refused: "), "{cause}");
+    assert!(cause.contains("NoSuchBucket"), "{cause}");
 }

@@ -1,5 +1,6 @@
 //! Every sample event, sent with `cargo lambda invoke` to the real function
-//! binaries running under `cargo lambda watch`, against the emulator.
+//! binaries running under `cargo lambda watch`, against the emulator and
+//! the local S3 server.
 
 use std::process::Command;
 
@@ -7,12 +8,8 @@ use flow_tests::sample_event_files;
 use local_flow::{ChainOptions, LocalChain, cargo_lambda};
 use serde_json::{Value, json};
 
-fn scaled(time_scale: u32) -> ChainOptions {
-    ChainOptions {
-        emulator_args: vec!["--time-scale".into(), time_scale.to_string()],
-        ..ChainOptions::default()
-    }
-}
+/// The functions, in the order a harvest calls them.
+const FUNCTIONS: [&str; 3] = ["start-runs", "follow-runs", "run-status"];
 
 fn cargo_lambda_invoke(
     chain: &LocalChain,
@@ -36,30 +33,40 @@ fn cargo_lambda_invoke(
     }
 }
 
-/// Start actions by data source, as a start-runs answer reports them.
-fn actions(output: &Value) -> Vec<(String, String)> {
-    output["runs"]
+/// How each source of the harvest a start-runs answer names was started.
+fn started_as(chain: &LocalChain, answer: &Value) -> Vec<(String, String)> {
+    let harvest = chain.s3_object(answer["report"].as_str().unwrap());
+    harvest["sources"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|run| {
+        .map(|source| {
             (
-                run["dataSourceId"].as_str().unwrap().to_owned(),
-                run["action"].as_str().unwrap().to_owned(),
+                source["dataSourceId"].as_str().unwrap().to_owned(),
+                source["startedAs"].as_str().unwrap().to_owned(),
             )
         })
         .collect()
 }
 
+fn pair(source: &str, how: &str) -> (String, String) {
+    (source.to_owned(), how.to_owned())
+}
+
 /// Every sample names what the sample seed has (run `bd1qd8gj2ns3zr`,
 /// metadata generation run `mg7kq2x9t4wz1p`, the sample's data sources), so
-/// each gets an exact answer. At time scale 1 the runs the starter samples
+/// each gets an exact answer. In real time the runs the starter samples
 /// start stay active while the next samples are sent, in file order.
 #[test]
 fn every_sample_event_gets_its_exact_answer_from_its_function() {
-    let chain = LocalChain::start(&scaled(1));
+    let chain = LocalChain::start(&ChainOptions::default());
+    let mut deployed = chain.functions.clone();
+    deployed.sort();
+    let mut ours = FUNCTIONS.to_vec();
+    ours.sort();
+    assert_eq!(deployed, ours, "every function of the template has samples");
     let mut answered = 0;
-    for function in local_flow::FUNCTIONS {
+    for function in FUNCTIONS {
         for file in sample_event_files(function) {
             let name = file.file_name().unwrap().to_string_lossy().into_owned();
             let output = cargo_lambda_invoke(&chain, function, &file)
@@ -71,23 +78,80 @@ fn every_sample_event_gets_its_exact_answer_from_its_function() {
                 }
                 None => json!({"kind": "query"}),
             };
-            match (*function, name.as_str()) {
-                ("start-runs", "schedule-constant-input.json") => {
-                    assert_eq!(actions(&output), [("ds_orders".into(), "started".into())]);
+            let report =
+                |key: &str| format!("s3://local-reportbucket/harvests/dzd_sales2026/{key}.json");
+            match (function, name.as_str()) {
+                ("start-runs", "projects-filtered-input.json") => {
+                    assert_eq!(
+                        output["reportKey"],
+                        "harvests/dzd_sales2026/glue-only-2026-11-21.json"
+                    );
+                    assert_eq!(
+                        (output["selected"].clone(), output["remaining"].clone()),
+                        (json!(2), json!(0))
+                    );
+                    assert_eq!(
+                        started_as(&chain, &output),
+                        [pair("ds_orders", "started"), pair("ds_finance", "started")],
+                        "the GLUE sources named *-glue-catalog"
+                    );
                 }
-                ("start-runs", "scheduled-event.json") => assert_eq!(
-                    actions(&output),
-                    [
-                        ("ds_orders".into(), "already-active".into()),
-                        ("ds_clickstream".into(), "started".into()),
-                        ("ds_finance".into(), "started".into())
-                    ]
-                ),
-                ("start-runs", "step-functions-input.json") => assert_eq!(
-                    (output["started"].clone(), output["alreadyActive"].clone()),
-                    (json!(0), json!(3)),
-                    "{output}"
-                ),
+                ("start-runs", "schedule-constant-input.json") => {
+                    assert_eq!(output["report"], report("nightly-2026-11-21T02_00_00Z"));
+                    assert_eq!(
+                        started_as(&chain, &output),
+                        [pair("ds_orders", "already-active")]
+                    );
+                }
+                ("start-runs", "scheduled-event.json") => {
+                    assert_eq!(
+                        output["report"],
+                        report("5d1b2c6e-8a41-4e0b-9c3f-7f2a90d1e6b4")
+                    );
+                    assert_eq!(
+                        started_as(&chain, &output),
+                        [
+                            pair("ds_orders", "already-active"),
+                            pair("ds_clickstream", "started"),
+                            pair("ds_finance", "already-active")
+                        ]
+                    );
+                }
+                ("start-runs", "step-functions-input.json") => {
+                    assert_eq!(output["report"], report("nightly-2026-11-21"));
+                    assert_eq!(
+                        started_as(&chain, &output),
+                        ["ds_orders", "ds_clickstream", "ds_finance"]
+                            .map(|id| pair(id, "already-active"))
+                    );
+                }
+                ("follow-runs", "step-functions-input.json") => {
+                    // The harvest the starter's sample saved: three runs,
+                    // seconds old, none finished.
+                    assert_eq!(
+                        output,
+                        json!({"pending": 3, "nextWaitSeconds": 10, "summary": null}),
+                        "{name}"
+                    );
+                }
+                ("run-status", name) if name.starts_with("metadata-generation-") => {
+                    assert_eq!(
+                        (
+                            &output["runId"],
+                            &output["status"],
+                            &output["outcome"],
+                            &output["target"]["identifier"]
+                        ),
+                        (
+                            &json!("mg7kq2x9t4wz1p"),
+                            &json!("SUCCEEDED"),
+                            &json!("SUCCEEDED"),
+                            &json!("ast_orders")
+                        ),
+                        "{name}: {output}"
+                    );
+                    assert_eq!(output["origin"], origin, "{name}");
+                }
                 ("run-status", _) => {
                     assert_eq!(
                         (
@@ -109,141 +173,66 @@ fn every_sample_event_gets_its_exact_answer_from_its_function() {
                     assert_eq!(output["assetStatistics"]["added"], 2, "{name}");
                     assert_eq!(output["origin"], origin, "{name}");
                 }
-                ("metadata-status", _) => {
-                    assert_eq!(
-                        (
-                            &output["runId"],
-                            &output["status"],
-                            &output["outcome"],
-                            &output["target"]["identifier"]
-                        ),
-                        (
-                            &json!("mg7kq2x9t4wz1p"),
-                            &json!("SUCCEEDED"),
-                            &json!("SUCCEEDED"),
-                            &json!("ast_orders")
-                        ),
-                        "{name}: {output}"
-                    );
-                    assert_eq!(output["origin"], origin, "{name}");
-                }
-                ("start-metadata-generation", "step-functions-input.json") => {
-                    let assets: Vec<_> = output["runs"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|run| {
-                            (
-                                run["assetId"].as_str().unwrap(),
-                                run["action"].as_str().unwrap(),
-                            )
-                        })
-                        .collect();
-                    assert_eq!(
-                        assets,
-                        [
-                            ("ast_orders", "started"),
-                            ("ast_orderlines", "started"),
-                            ("ast_customers", "started")
-                        ],
-                        "{output}"
-                    );
-                }
                 other => panic!("no expected answer for the sample {other:?}: add one"),
             }
             answered += 1;
         }
     }
     assert_eq!(answered, 14, "every sample file");
+    // Each data source was started once, whatever the samples asked.
+    assert_eq!(chain.calls("StartDataSourceRun", 200), 3);
 }
 
 #[test]
-fn started_runs_are_followed_to_their_final_status_through_the_functions() {
-    let chain = LocalChain::start(&scaled(10000));
-    let started = chain
-        .invoke(
-            "start-runs",
-            &json!({"domainId": "dzd_sales2026", "dataSourceIds": ["ds_orders", "ds_clickstream", "ds_finance"], "executionId": "exec-1"}),
-        )
-        .unwrap();
-    assert_eq!(started["started"], 3, "{started}");
-    let again = chain
-        .invoke(
-            "start-runs",
-            &json!({"domainId": "dzd_sales2026", "dataSourceIds": ["ds_orders", "ds_clickstream", "ds_finance"], "executionId": "exec-1"}),
-        )
-        .unwrap();
-    let first_ids: Vec<_> = started["runs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|run| run["runId"].clone())
-        .collect();
-    let again_ids: Vec<_> = again["runs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|run| run["runId"].clone())
-        .collect();
+fn a_harvest_is_followed_to_its_summary_through_the_functions() {
+    let chain = LocalChain::start(&ChainOptions {
+        time_scale: 10_000.0,
+        ..ChainOptions::default()
+    });
+    let input = json!({"domainId": "dzd_sales2026", "dataSourceIds": ["ds_orders", "ds_clickstream", "ds_finance"], "executionId": "exec-1"});
+    let started = chain.invoke("start-runs", &input).unwrap();
     assert_eq!(
-        first_ids, again_ids,
-        "a repeated trigger starts nothing new"
+        (started["selected"].clone(), started["remaining"].clone()),
+        (json!(3), json!(0)),
+        "{started}"
     );
-    // A run still active is found by the listing (nothing sent); one that
-    // already finished is started again with the same client token, which
-    // returns the same run: either way no other start, and no conflict.
+    // The same step again (a retried task) starts nothing.
+    let again = chain.invoke("start-runs", &input).unwrap();
+    assert_eq!(again, started);
+    assert_eq!(chain.calls("StartDataSourceRun", 200), 3);
+    let follow = json!({"executionId": "exec-1"});
+    let mut rounds = 0;
+    let summary = loop {
+        let round = chain.invoke("follow-runs", &follow).unwrap();
+        rounds += 1;
+        if round["pending"] == 0 {
+            break round["summary"].clone();
+        }
+        assert!(rounds < 50, "the runs did not finish: {round}");
+    };
     assert_eq!(
-        chain.calls("StartDataSourceRun", 200),
-        3 + again["started"].as_u64().unwrap(),
-        "{}",
-        chain.counters()
+        (
+            summary["sources"]["succeeded"].clone(),
+            summary["sources"]["partiallySucceeded"].clone(),
+            summary["sources"]["failed"].clone()
+        ),
+        (json!(1), json!(1), json!(1)),
+        "{summary}"
     );
-    assert_eq!(chain.calls("StartDataSourceRun", 409), 0);
-    assert_eq!(
-        chain.counters()["operations"]["StartDataSourceRun"]["total"],
-        chain.calls("StartDataSourceRun", 200)
-    );
-
-    let expected = [
-        ("ds_orders", "SUCCEEDED"),
-        ("ds_clickstream", "PARTIALLY_SUCCEEDED"),
-        ("ds_finance", "FAILED"),
-    ];
-    for (run, (source, outcome)) in started["runs"].as_array().unwrap().iter().zip(expected) {
-        assert_eq!(run["dataSourceId"], source);
-        let query =
-            json!({"domainId": "dzd_sales2026", "runId": run["runId"], "executionId": "exec-1"});
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        let status = loop {
-            let status = chain.invoke("run-status", &query).unwrap();
-            if status["terminal"] == true {
-                break status;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{source} did not finish: {status}"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        };
-        assert_eq!(status["outcome"], outcome, "{status}");
-    }
-
-    let event_for_unknown_run = chain
+    assert_eq!(summary["failures"][0]["dataSourceId"], "ds_finance");
+    let unknown_run = chain
         .invoke(
             "run-status",
             &json!({"domainId": "dzd_sales2026", "runId": "nosuchrun"}),
         )
         .unwrap_err();
-    assert_eq!(
-        event_for_unknown_run.error_type,
-        "DataZone.ResourceNotFoundException"
-    );
+    assert_eq!(unknown_run.error_type, "DataZone.ResourceNotFoundException");
 }
 
 #[test]
 fn bad_payloads_get_invalid_input_from_every_function() {
     let chain = LocalChain::start(&ChainOptions::default());
-    for function in local_flow::FUNCTIONS {
+    for function in FUNCTIONS {
         for payload in [
             &b"not json"[..],
             b"",

@@ -1,13 +1,13 @@
 //! The functions' JSON log lines, as Lambda would capture them, carry the
 //! ids README promises: the request, and the domain, trigger or execution,
-//! data source and run of what the line is about.
+//! data source, run and asset of what the line is about.
 
 use flow_tests::{instant_source, write_seed};
 use local_flow::{ChainOptions, FlowRun, LocalChain};
 use serde_json::{Map, Value, json};
 
 /// The JSON lines `function` wrote to standard error inside an invocation,
-/// each with the fields of all its spans merged.
+/// each with its own fields and those of all its spans merged.
 fn invocation_lines(chain: &LocalChain, function: &str) -> Vec<(String, Map<String, Value>)> {
     let text = std::fs::read_to_string(chain.logs.join(format!("{function}.err.log"))).unwrap();
     text.lines()
@@ -18,7 +18,7 @@ fn invocation_lines(chain: &LocalChain, function: &str) -> Vec<(String, Map<Stri
                 .is_some_and(|spans| spans.iter().any(|span| span["name"] == "invocation"))
         })
         .map(|line| {
-            let mut fields = Map::new();
+            let mut fields = line.as_object().unwrap().clone();
             for span in line["spans"].as_array().unwrap() {
                 fields.extend(span.as_object().unwrap().clone());
             }
@@ -53,53 +53,59 @@ fn every_line_names_the_request_and_what_it_is_about() {
         vec![instant_source("ds_logs", "SUCCESS", &["ast_logs"])],
         json!({"default": {"outcome": "SUCCEEDED", "seconds": 0}}),
     );
-    let chain = LocalChain::start(&ChainOptions {
-        seed,
-        emulator_args: vec!["--time-scale".into(), "2000".into()],
-        ..ChainOptions::default()
-    });
+    let chain = LocalChain::start(
+        &ChainOptions {
+            seed,
+            time_scale: 600.0,
+            events_to_run_status: true,
+            ..ChainOptions::default()
+        }
+        .parameter("GenerateMetadata", "true"),
+    );
     let report = chain.run_flow(&FlowRun {
         input: json!({"dataSourceIds": ["ds_logs"]}),
-        ..FlowRun::sample("logs")
+        ..FlowRun::named("logs")
     });
     assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
+    // Events reach run-status in the background: two run events, and the
+    // metadata generation's.
+    chain.wait_for_counter(&["events", "delivered"], 3);
 
     let start = invocation_lines(&chain, "start-runs");
+    let step = ["trigger_id", "execution_id", "domain_id"];
     assert_ids(
         &start,
         "data source handled",
-        &["trigger_id", "domain_id", "data_source_id", "run_id"],
+        &[&step[..], &["data_source_id", "run_id"]].concat(),
     );
-    assert_ids(&start, "start finished", &["trigger_id", "domain_id"]);
+    assert_ids(&start, "start step finished", &step);
+    let follow = invocation_lines(&chain, "follow-runs");
+    let round = ["execution_id", "domain_id"];
+    assert_ids(
+        &follow,
+        "data source run finished",
+        &[&round[..], &["data_source_id", "run_id"]].concat(),
+    );
+    assert_ids(
+        &follow,
+        "metadata generation started",
+        &[
+            &round[..],
+            &["data_source_id", "asset_id", "metadata_run_id"],
+        ]
+        .concat(),
+    );
+    assert_ids(&follow, "harvest finished", &round);
     let status = invocation_lines(&chain, "run-status");
     assert_ids(
         &status,
         "data source run finished",
-        &["domain_id", "run_id", "data_source_id", "execution_id"],
-    );
-    let metadata_start = invocation_lines(&chain, "start-metadata-generation");
-    assert_ids(
-        &metadata_start,
-        "metadata generation started",
-        &[
-            "domain_id",
-            "run_id",
-            "data_source_id",
-            "execution_id",
-            "asset_id",
-        ],
-    );
-    let metadata_status = invocation_lines(&chain, "metadata-status");
-    assert_ids(
-        &metadata_status,
-        "metadata generation run checked",
-        &["domain_id", "run_id", "execution_id"],
+        &["domain_id", "run_id", "data_source_id"],
     );
     for (function, lines) in [
         ("start-runs", &start),
+        ("follow-runs", &follow),
         ("run-status", &status),
-        ("start-metadata-generation", &metadata_start),
-        ("metadata-status", &metadata_status),
     ] {
         for (message, fields) in lines.iter() {
             assert!(

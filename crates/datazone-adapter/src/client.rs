@@ -1,4 +1,4 @@
-//! Building the `aws-sdk-datazone` client once per process.
+//! The AWS configuration the clients of a process share, loaded once.
 //!
 //! Region and credentials come from the standard AWS chain. The endpoint can
 //! be pointed elsewhere (a local emulator) with the SDK's own
@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use aws_config::BehaviorVersion;
 use aws_config::timeout::TimeoutConfig;
-use aws_sdk_datazone::Client;
 
 use datazone_runs::Error;
 use datazone_runs::settings::env_number;
@@ -23,6 +22,8 @@ pub struct ClientSettings {
 }
 
 impl ClientSettings {
+    /// `DATAZONE_OPERATION_TIMEOUT_SECONDS` and `DATAZONE_ATTEMPT_TIMEOUT_SECONDS`
+    /// bound every AWS call of the process (DataZone's and the report store's).
     pub const DEFAULT_OPERATION_TIMEOUT_SECONDS: u64 = 30;
     pub const DEFAULT_ATTEMPT_TIMEOUT_SECONDS: u64 = 10;
 
@@ -47,14 +48,15 @@ impl ClientSettings {
     }
 }
 
-pub async fn build_client(settings: &ClientSettings) -> Client {
+/// The AWS configuration every client of a process shares: the standard
+/// chain, with this project's timeouts.
+pub async fn shared_config(settings: &ClientSettings) -> aws_config::SdkConfig {
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(settings.operation_timeout)
         .operation_attempt_timeout(settings.attempt_timeout)
         .build();
-    let shared = aws_config::defaults(BehaviorVersion::latest())
+    aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeouts)
         .load()
-        .await;
-    Client::new(&shared)
+        .await
 }

@@ -2,13 +2,17 @@
 //! call, each answer becomes the domain's types, each failure the domain's
 //! error with its stable name.
 
+mod answer_date;
 pub mod client;
 
 use aws_sdk_datazone::Client;
 use aws_sdk_datazone::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_datazone::types as sdk;
 use datazone_runs::Error;
-use datazone_runs::model::ids::{DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize};
+use datazone_runs::model::data_source::{DataSourceSummary, ProjectSummary};
+use datazone_runs::model::ids::{
+    DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize, ProjectId,
+};
 use datazone_runs::model::metadata_run::{
     MetadataGenerationRun, MetadataGenerationRunStatus, MetadataGenerationTarget,
     MetadataGenerationType, MetadataGenerationTypeStat,
@@ -19,10 +23,11 @@ use datazone_runs::model::run::{
 };
 use datazone_runs::model::timestamp::Timestamp;
 use datazone_runs::port::{
-    ActivitiesPageRequest, AssetActivity, DataZone, Page, RunsPageRequest, StartMetadataRequest,
-    StartRunRequest,
+    ActivitiesPageRequest, AssetActivity, DataSourcesPageRequest, DataZone, Page,
+    ProjectsPageRequest, RunsPageRequest, StartMetadataRequest, StartRunRequest,
 };
 
+use crate::answer_date::AnswerDate;
 use crate::client::ClientSettings;
 
 /// DataZone through the AWS SDK; cheap to clone (the client is shared).
@@ -36,11 +41,16 @@ impl SdkDataZone {
         Self { client }
     }
 
+    /// A client from the shared AWS configuration; built once per process.
+    pub fn from_config(shared: &aws_config::SdkConfig) -> Self {
+        Self::new(Client::new(shared))
+    }
+
     /// A client from the standard AWS configuration chain and this
     /// project's timeout settings; built once per process.
     pub async fn from_env() -> Result<Self, Error> {
         let settings = ClientSettings::from_env()?;
-        Ok(Self::new(client::build_client(&settings).await))
+        Ok(Self::from_config(&client::shared_config(&settings).await))
     }
 }
 
@@ -111,6 +121,7 @@ macro_rules! data_source_run {
             updated_at: output.updated_at().into(),
             started_at: output.started_at().map(Timestamp::from),
             stopped_at: output.stopped_at().map(Timestamp::from),
+            observed_at: None,
         }
     }};
 }
@@ -142,6 +153,7 @@ macro_rules! metadata_generation_run {
             type_stats: $type_stats,
             created_at: output.created_at().map(Timestamp::from),
             created_by: output.created_by().map(str::to_owned),
+            observed_at: None,
         }
     }};
 }
@@ -189,20 +201,25 @@ impl DataZone for SdkDataZone {
         domain: &DomainId,
         run: &DataSourceRunId,
     ) -> Result<DataSourceRun, Error> {
+        let answered = AnswerDate::default();
         let output = self
             .client
             .get_data_source_run()
             .domain_identifier(domain.as_str())
             .identifier(run.as_str())
+            .customize()
+            .interceptor(answered.clone())
             .send()
             .await
             .map_err(map_sdk_error)?;
-        Ok(data_source_run!(
+        let mut run = data_source_run!(
             &output,
             domain_id: output.domain_id().to_owned(),
             lineage: output.lineage_summary().and_then(lineage_import_status),
             snapshot: output.data_source_configuration_snapshot().map(str::to_owned)
-        ))
+        );
+        run.observed_at = answered.get();
+        Ok(run)
     }
 
     async fn list_data_source_runs(
@@ -247,20 +264,25 @@ impl DataZone for SdkDataZone {
         domain: &DomainId,
         run: &MetadataGenerationRunId,
     ) -> Result<MetadataGenerationRun, Error> {
+        let answered = AnswerDate::default();
         let output = self
             .client
             .get_metadata_generation_run()
             .domain_identifier(domain.as_str())
             .identifier(run.as_str())
+            .customize()
+            .interceptor(answered.clone())
             .send()
             .await
             .map_err(map_sdk_error)?;
-        Ok(metadata_generation_run!(
+        let mut run = metadata_generation_run!(
             &output,
             owning_project: output.owning_project_id().to_owned(),
             target: output.target().map(target),
             type_stats: output.type_stats().iter().map(type_stat).collect()
-        ))
+        );
+        run.observed_at = answered.get();
+        Ok(run)
     }
 
     async fn list_data_source_run_activities(
@@ -325,4 +347,73 @@ impl DataZone for SdkDataZone {
             type_stats: Vec::new()
         ))
     }
+
+    async fn list_projects(
+        &self,
+        request: ProjectsPageRequest,
+    ) -> Result<Page<ProjectSummary>, Error> {
+        let output = self
+            .client
+            .list_projects()
+            .domain_identifier(request.domain.as_str())
+            .max_results(i32::from(PageSize::MAX))
+            .set_next_token(request.next_token)
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(Page {
+            items: output
+                .items()
+                .iter()
+                .map(|project| {
+                    Ok(ProjectSummary {
+                        id: ProjectId::parse("items[].id", project.id())
+                            .map_err(unexpected_answer)?,
+                        name: project.name().to_owned(),
+                    })
+                })
+                .collect::<Result<_, Error>>()?,
+            next_token: output.next_token().map(str::to_owned),
+        })
+    }
+
+    async fn list_data_sources(
+        &self,
+        request: DataSourcesPageRequest,
+    ) -> Result<Page<DataSourceSummary>, Error> {
+        let output = self
+            .client
+            .list_data_sources()
+            .domain_identifier(request.domain.as_str())
+            .project_identifier(request.project.as_str())
+            .max_results(i32::from(PageSize::MAX))
+            .set_next_token(request.next_token)
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(Page {
+            items: output
+                .items()
+                .iter()
+                .map(|source| {
+                    Ok(DataSourceSummary {
+                        id: DataSourceId::parse("items[].dataSourceId", source.data_source_id())
+                            .map_err(unexpected_answer)?,
+                        name: source.name().to_owned(),
+                        source_type: source.r#type().to_owned(),
+                        status: Some(source.status().as_str().to_owned()),
+                        enable_setting: source
+                            .enable_setting()
+                            .map(|setting| setting.as_str().to_owned()),
+                    })
+                })
+                .collect::<Result<_, Error>>()?,
+            next_token: output.next_token().map(str::to_owned),
+        })
+    }
+}
+
+/// An id in an answer that the model would not allow.
+fn unexpected_answer(error: Error) -> Error {
+    Error::UnexpectedResponse(error.to_string())
 }

@@ -26,8 +26,9 @@ use datazone_runs::model::run::{
     DataSourceErrorType, DataSourceRun, DataSourceRunStatus, LineageImportStatus,
 };
 use datazone_runs::port::{DataZone, StartRunRequest};
+use datazone_runs::usecase::pace::Pacer;
 use datazone_runs::usecase::pages::{Limits, ListRunsRequest, list_data_source_runs};
-use datazone_runs::usecase::start::{StartAction, StartPlan, start_sources};
+use datazone_runs::usecase::start::{StartAction, start_unless_active};
 
 fn domain() -> DomainId {
     DomainId::parse("domainId", "dzd_sales2026").unwrap()
@@ -224,15 +225,11 @@ async fn the_starter_sends_the_pinned_client_token_of_its_trigger() {
         RuleMode::MatchAny,
         [&listing, &start]
     ));
-    let plan = StartPlan {
-        trigger_id: "exec-1",
-        domain: &domain(),
-        data_sources: &[source()],
-        concurrency: 1,
-    };
-    let starts = start_sources(&datazone, &plan).await;
-    assert_eq!(starts[0].run_id.as_deref(), Some("run9"), "{starts:?}");
-    assert_eq!(starts[0].action, StartAction::Started);
+    let pacer = Pacer::per_second(1000.0);
+    let (action, run) = start_unless_active(&datazone, "exec-1", &domain(), &source(), &pacer)
+        .await
+        .unwrap();
+    assert_eq!((action, run.id.as_str()), (StartAction::Started, "run9"));
     assert_eq!(start.num_calls(), 1, "one start, with the pinned token");
     assert_eq!(
         listing.num_calls(),
@@ -457,4 +454,52 @@ async fn metadata_generation_runs_keep_every_field() {
         assert_eq!(run.created_at.unwrap().epoch_millis(), 1_700_000_000_000);
         assert_eq!(run.created_by.as_deref(), Some("me"));
     }
+}
+
+#[tokio::test]
+async fn a_run_is_observed_at_the_time_datazone_answered() {
+    let rule = mock!(Client::get_data_source_run)
+        .sequence()
+        .http_response(|| {
+        let mut response = HttpResponse::new(
+            StatusCode::try_from(200).unwrap(),
+            SdkBody::from(
+                r#"{"domainId":"dzd_sales2026","dataSourceId":"ds_orders","id":"run1","projectId":"prj","status":"RUNNING","type":"PRIORITIZED","createdAt":"2023-11-14T22:13:20Z","updatedAt":"2023-11-14T22:13:20Z","startedAt":"2023-11-14T22:13:20Z"}"#,
+            ),
+        );
+        response
+            .headers_mut()
+            .insert("content-type", "application/json");
+        // Ten minutes after the run started, by DataZone's clock.
+        response
+            .headers_mut()
+            .insert("date", "Tue, 14 Nov 2023 22:23:20 GMT");
+        response
+        })
+        .times(2)
+        .build();
+    let datazone = SdkDataZone::new(mock_client!(aws_sdk_datazone, [&rule]));
+    let run = datazone
+        .get_data_source_run(&domain(), &run_id())
+        .await
+        .unwrap();
+    assert_eq!(
+        run.observed_at.map(|at| at.epoch_millis()),
+        Some(1_700_000_600_000)
+    );
+    let polling = datazone_runs::usecase::polling::PollingPolicy::new(10, 900).unwrap();
+    let outcome = datazone_runs::usecase::status::check_run(
+        &datazone,
+        &domain(),
+        &run_id(),
+        datazone_runs::model::outcome::Origin::Query,
+        &polling,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (outcome.duration_seconds, outcome.next_wait_seconds),
+        (Some(600), 320),
+        "a run ten minutes old by DataZone's clock, whatever the local clock says"
+    );
 }

@@ -9,10 +9,14 @@ use datazone_runs::model::ids::{
 };
 use datazone_runs::model::run::{DataSourceRun, DataSourceRunStatus};
 use datazone_runs::port::{DataZone, StartRunRequest};
+use datazone_runs::usecase::harvest::record::{
+    Harvest, SourceOutcome, SourceRecord, Stage, StartedAs,
+};
+use datazone_runs::usecase::harvest::start::{StartRound, start_round};
+use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::pages::{
     Limits, ListRunsRequest, find_active_run, list_data_source_runs,
 };
-use datazone_runs::usecase::start::{StartAction, StartPlan, start_sources};
 
 async fn emulator(args: &[&str]) -> datazone_local::Emulator {
     let argv = ["datazone-local", "--listen", "127.0.0.1:0"]
@@ -128,33 +132,46 @@ async fn the_starter_never_starts_twice_against_the_emulator() {
     // Real time: the runs stay active (minutes) between the two invocations.
     let emulator = emulator(&[]).await;
     let datazone = adapter(&emulator);
-    let sources: Vec<DataSourceId> = ["ds_orders", "ds_finance", "ds_missing"]
-        .into_iter()
-        .map(|id| DataSourceId::parse("dataSourceId", id).unwrap())
-        .collect();
-    let plan = StartPlan {
-        trigger_id: "evt-1",
-        domain: &domain(),
-        data_sources: &sources,
-        concurrency: 4,
+    let harvest = || {
+        let sources = ["ds_orders", "ds_finance", "ds_missing"]
+            .into_iter()
+            .map(|id| SourceRecord::to_start(DataSourceId::parse("id", id).unwrap(), None))
+            .collect();
+        Harvest::new("evt-1".into(), domain(), sources)
     };
-    let first = start_sources(&datazone, &plan).await;
-    let actions: Vec<_> = first.iter().map(|run| run.action).collect();
+    let pacer = Pacer::per_second(20.0);
+    let round = StartRound {
+        concurrency: 4,
+        pacer: &pacer,
+        budget: Budget::lasting(std::time::Duration::from_secs(60)),
+        call_allowance: std::time::Duration::from_secs(10),
+        retry_deadline: std::time::Duration::from_secs(60),
+    };
+    let mut first = harvest();
+    start_round(&datazone, &mut first, &round).await;
+    let stages: Vec<_> = first
+        .sources
+        .iter()
+        .map(|s| (s.stage, s.started_as))
+        .collect();
     assert_eq!(
-        actions,
+        stages,
         [
-            StartAction::Started,
-            StartAction::Started,
-            StartAction::Failed
+            (Stage::Following, Some(StartedAs::Started)),
+            (Stage::Following, Some(StartedAs::Started)),
+            (Stage::Done, None)
         ]
     );
+    let missing = &first.sources[2];
+    assert_eq!(missing.outcome, Some(SourceOutcome::NotStarted));
     assert_eq!(
-        first[2].error.as_ref().unwrap().name,
+        missing.error.as_ref().unwrap().name,
         "DataZone.ResourceNotFoundException"
     );
-    let again = start_sources(&datazone, &plan).await;
-    assert_eq!(again[0].action, StartAction::AlreadyActive);
-    assert_eq!(again[0].run_id, first[0].run_id);
+    let mut again = harvest();
+    start_round(&datazone, &mut again, &round).await;
+    assert_eq!(again.sources[0].started_as, Some(StartedAs::AlreadyActive));
+    assert_eq!(again.sources[0].run_id, first.sources[0].run_id);
     assert_eq!(
         emulator.counters()["operations"]["StartDataSourceRun"]["byStatus"]["200"],
         2
@@ -173,5 +190,45 @@ async fn an_unknown_metadata_generation_run_is_not_found_by_name() {
         .await
         .unwrap_err();
     assert_eq!(error.name(), "DataZone.ResourceNotFoundException");
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn projects_and_their_data_sources_are_listed() {
+    use datazone_runs::model::ids::ProjectId;
+    use datazone_runs::port::{DataSourcesPageRequest, ProjectsPageRequest};
+    let emulator = emulator(&[]).await;
+    let datazone = adapter(&emulator);
+    let projects = datazone
+        .list_projects(ProjectsPageRequest {
+            domain: domain(),
+            next_token: None,
+        })
+        .await
+        .unwrap();
+    let ids: Vec<&str> = projects.items.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["prj_salesdata"]);
+    let sources = datazone
+        .list_data_sources(DataSourcesPageRequest {
+            domain: domain(),
+            project: ProjectId::parse("projectId", "prj_salesdata").unwrap(),
+            next_token: None,
+        })
+        .await
+        .unwrap();
+    let listed: Vec<(&str, &str, Option<&str>)> = sources
+        .items
+        .iter()
+        .map(|s| (s.id.as_str(), s.source_type.as_str(), s.status.as_deref()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("ds_orders", "GLUE", Some("READY")),
+            ("ds_clickstream", "REDSHIFT", Some("READY")),
+            ("ds_finance", "GLUE", Some("READY"))
+        ]
+    );
+    assert_eq!(sources.next_token, None);
     emulator.stop().await;
 }

@@ -6,7 +6,7 @@
 //! documents it and a test checks the state machine's Retry and Catch
 //! against it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error as ThisError;
 
 #[derive(Debug, Clone, PartialEq, Eq, ThisError)]
@@ -47,6 +47,13 @@ pub enum Error {
     /// code this version does not know.
     #[error("DataZone answered unexpectedly: {0}")]
     UnexpectedResponse(String),
+    /// The report store (S3) failed in a way a retry may mend.
+    #[error("the report store is unavailable: {0}")]
+    ReportUnavailable(String),
+    /// The report store (S3) refused the request (no bucket, no access, a
+    /// record it cannot read).
+    #[error("the report store refused the request: {0}")]
+    ReportRefused(String),
 }
 
 /// Declares the kinds of error with their stable names and whether the
@@ -95,6 +102,8 @@ kinds! {
     Timeout => "DataZone.Timeout", retryable: true;
     Unreachable => "DataZone.Unreachable", retryable: true;
     UnexpectedResponse => "DataZone.UnexpectedResponse", retryable: false;
+    ReportUnavailable => "Report.Unavailable", retryable: true;
+    ReportRefused => "Report.Refused", retryable: false;
 }
 
 impl Error {
@@ -146,6 +155,8 @@ impl Error {
             Self::Timeout(_) => ErrorKind::Timeout,
             Self::Unreachable(_) => ErrorKind::Unreachable,
             Self::UnexpectedResponse(_) => ErrorKind::UnexpectedResponse,
+            Self::ReportUnavailable(_) => ErrorKind::ReportUnavailable,
+            Self::ReportRefused(_) => ErrorKind::ReportRefused,
         }
     }
 
@@ -161,7 +172,7 @@ impl Error {
 }
 
 /// A failure reported for one item of a batch, under its stable name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorReport {
     pub name: String,
     pub message: String,
@@ -250,6 +261,8 @@ mod tests {
             Error::Timeout(String::new()),
             Error::Unreachable(String::new()),
             Error::UnexpectedResponse(String::new()),
+            Error::ReportUnavailable(String::new()),
+            Error::ReportRefused(String::new()),
         ];
         let kinds: Vec<ErrorKind> = errors.iter().map(Error::kind).collect();
         assert_eq!(kinds, ErrorKind::ALL);
@@ -264,7 +277,8 @@ mod tests {
                 "DataZone.ThrottlingException",
                 "DataZone.InternalServerException",
                 "DataZone.Timeout",
-                "DataZone.Unreachable"
+                "DataZone.Unreachable",
+                "Report.Unavailable"
             ]
         );
     }

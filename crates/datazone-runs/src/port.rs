@@ -10,11 +10,13 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::Error;
+use crate::model::data_source::{DataSourceSummary, ProjectSummary};
 use crate::model::ids::{
     DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize, ProjectId,
 };
 use crate::model::metadata_run::{MetadataGenerationRun, MetadataGenerationType};
 use crate::model::run::{DataSourceRun, DataSourceRunStatus};
+use crate::usecase::harvest::record::Harvest;
 
 /// StartDataSourceRun.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +62,21 @@ pub struct AssetActivity {
     pub asset_id: Option<String>,
 }
 
+/// One ListProjects call: one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectsPageRequest {
+    pub domain: DomainId,
+    pub next_token: Option<String>,
+}
+
+/// One ListDataSources call: one page of a project's data sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataSourcesPageRequest {
+    pub domain: DomainId,
+    pub project: ProjectId,
+    pub next_token: Option<String>,
+}
+
 /// StartMetadataGenerationRun for one asset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartMetadataRequest {
@@ -102,6 +119,42 @@ pub trait DataZone: Send + Sync {
         &self,
         request: &StartMetadataRequest,
     ) -> impl Future<Output = Result<MetadataGenerationRun, Error>> + Send;
+
+    fn list_projects(
+        &self,
+        request: ProjectsPageRequest,
+    ) -> impl Future<Output = Result<Page<ProjectSummary>, Error>> + Send;
+
+    fn list_data_sources(
+        &self,
+        request: DataSourcesPageRequest,
+    ) -> impl Future<Output = Result<Page<DataSourceSummary>, Error>> + Send;
+}
+
+/// Where harvest records are kept, by key (an S3 bucket in AWS); also
+/// implemented for `&T`.
+pub trait ReportStore: Send + Sync {
+    /// The record under `key`, if one was saved.
+    fn load(&self, key: &str) -> impl Future<Output = Result<Option<Harvest>, Error>> + Send;
+
+    fn save(&self, key: &str, harvest: &Harvest) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Where the record under `key` is, for people (`s3://bucket/key`).
+    fn location(&self, key: &str) -> String;
+}
+
+impl<T: ReportStore> ReportStore for &T {
+    fn load(&self, key: &str) -> impl Future<Output = Result<Option<Harvest>, Error>> + Send {
+        (**self).load(key)
+    }
+
+    fn save(&self, key: &str, harvest: &Harvest) -> impl Future<Output = Result<(), Error>> + Send {
+        (**self).save(key, harvest)
+    }
+
+    fn location(&self, key: &str) -> String {
+        (**self).location(key)
+    }
 }
 
 /// Forwards every call to what `$target` gives.
@@ -156,6 +209,22 @@ macro_rules! forward {
             ) -> impl Future<Output = Result<MetadataGenerationRun, Error>> + Send {
                 let $target = self;
                 $inner.start_metadata_generation_run(request)
+            }
+
+            fn list_projects(
+                &self,
+                request: ProjectsPageRequest,
+            ) -> impl Future<Output = Result<Page<ProjectSummary>, Error>> + Send {
+                let $target = self;
+                $inner.list_projects(request)
+            }
+
+            fn list_data_sources(
+                &self,
+                request: DataSourcesPageRequest,
+            ) -> impl Future<Output = Result<Page<DataSourceSummary>, Error>> + Send {
+                let $target = self;
+                $inner.list_data_sources(request)
             }
         }
     };

@@ -45,3 +45,41 @@ pub fn as_configuration_error(error: Error) -> Error {
         other => other,
     }
 }
+
+/// A rate (calls a second) from `variable`, `default` when unset: a number
+/// above zero.
+pub fn env_rate(variable: &str, default: f64) -> Result<f64, Error> {
+    let Some(raw) = env_value(variable) else {
+        return Ok(default);
+    };
+    match raw.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err(Error::invalid_configuration(
+            variable,
+            format!("must be a number of calls a second above 0, got {raw:?}"),
+        )),
+    }
+}
+
+/// `true` or `false` from `variable`, `default` when unset.
+pub fn env_flag(variable: &str, default: bool) -> Result<bool, Error> {
+    match env_value(variable).as_deref() {
+        None => Ok(default),
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(other) => Err(Error::invalid_configuration(
+            variable,
+            format!("must be true or false, got {other:?}"),
+        )),
+    }
+}
+
+/// The items of `variable`, separated by commas or white space.
+pub fn env_list(variable: &str) -> Vec<String> {
+    env_value(variable)
+        .unwrap_or_default()
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect()
+}

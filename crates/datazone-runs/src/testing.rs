@@ -6,16 +6,20 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use crate::Error;
-use crate::model::ids::{DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId};
+use crate::model::data_source::{DataSourceSummary, ProjectSummary};
+use crate::model::ids::{
+    DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, ProjectId,
+};
 use crate::model::metadata_run::{
     MetadataGenerationRun, MetadataGenerationRunStatus, MetadataGenerationTarget,
 };
 use crate::model::run::{DataSourceRun, DataSourceRunStatus, DataSourceRunType};
 use crate::model::timestamp::Timestamp;
 use crate::port::{
-    ActivitiesPageRequest, AssetActivity, DataZone, Page, RunsPageRequest, StartMetadataRequest,
-    StartRunRequest,
+    ActivitiesPageRequest, AssetActivity, DataSourcesPageRequest, DataZone, Page,
+    ProjectsPageRequest, ReportStore, RunsPageRequest, StartMetadataRequest, StartRunRequest,
 };
+use crate::usecase::harvest::record::Harvest;
 
 /// Pages are small so that listings cross page boundaries.
 const DEFAULT_PAGE_SIZE: usize = 2;
@@ -46,6 +50,15 @@ struct State {
     calls: Vec<String>,
     /// The `nextToken` of every ListDataSourceRuns call, in order.
     run_page_tokens: Vec<Option<String>>,
+    projects: Vec<ProjectSummary>,
+    /// With the project that owns each.
+    data_sources: Vec<(ProjectId, DataSourceSummary)>,
+    /// Metadata generation runs started, in order.
+    metadata_order: Vec<String>,
+    /// Runs (of either kind) whose reading fails, by id.
+    check_failures: HashMap<String, Error>,
+    /// Projects whose data sources the caller may not list.
+    denied_projects: HashSet<String>,
 }
 
 #[derive(Default)]
@@ -70,6 +83,23 @@ pub fn run(id: &str, data_source: &str, status: &str) -> DataSourceRun {
         updated_at: Timestamp::from_epoch_millis(1_700_000_000_000),
         started_at: None,
         stopped_at: None,
+        observed_at: None,
+    }
+}
+
+/// A metadata generation run of the sample domain and project, created now.
+pub fn metadata_run(id: &str, status: Option<&str>) -> MetadataGenerationRun {
+    MetadataGenerationRun {
+        id: id.into(),
+        domain_id: "dzd_sales2026".into(),
+        owning_project_id: "prj_salesdata".into(),
+        status: status.map(MetadataGenerationRunStatus::from_wire),
+        target: None,
+        types: vec![],
+        type_stats: vec![],
+        created_at: Some(Timestamp::now()),
+        created_by: None,
+        observed_at: None,
     }
 }
 
@@ -122,6 +152,14 @@ impl FakeDataZone {
             .insert(data_source.into(), error);
     }
 
+    pub fn stop_failing_starts_of(&self, data_source: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .start_failures
+            .remove(data_source);
+    }
+
     pub fn race_next_start_of(&self, data_source: &str) {
         self.state.lock().unwrap().races.insert(data_source.into());
     }
@@ -130,6 +168,86 @@ impl FakeDataZone {
         let mut state = self.state.lock().unwrap();
         let run = state.runs.iter_mut().find(|run| run.id == run_id).unwrap();
         run.status = DataSourceRunStatus::from_wire(status);
+    }
+
+    /// Sets what a data source run reports once finished.
+    pub fn finish_run(
+        &self,
+        run_id: &str,
+        status: &str,
+        statistics: crate::model::run::AssetStatistics,
+    ) {
+        let mut state = self.state.lock().unwrap();
+        let run = state.runs.iter_mut().find(|run| run.id == run_id).unwrap();
+        run.status = DataSourceRunStatus::from_wire(status);
+        run.asset_statistics = Some(statistics);
+    }
+
+    /// Makes a run look started `seconds_ago`.
+    pub fn set_started_seconds_ago(&self, run_id: &str, seconds_ago: i64) {
+        let mut state = self.state.lock().unwrap();
+        let run = state.runs.iter_mut().find(|run| run.id == run_id).unwrap();
+        run.started_at = Some(Timestamp::from_epoch_millis(
+            Timestamp::now().epoch_millis() - seconds_ago * 1000,
+        ));
+    }
+
+    /// Makes reading `run_id` fail with `error` (`None`: succeed again).
+    pub fn fail_checks_of(&self, run_id: &str, error: Option<Error>) {
+        let mut state = self.state.lock().unwrap();
+        match error {
+            Some(error) => state.check_failures.insert(run_id.into(), error),
+            None => state.check_failures.remove(run_id),
+        };
+    }
+
+    pub fn set_metadata_status(&self, run_id: &str, status: &str) {
+        let mut state = self.state.lock().unwrap();
+        let run = state.metadata_runs.get_mut(run_id).unwrap();
+        run.status = Some(MetadataGenerationRunStatus::from_wire(status));
+    }
+
+    /// Metadata generation run ids, in the order they were started.
+    pub fn metadata_run_ids(&self) -> Vec<String> {
+        self.state.lock().unwrap().metadata_order.clone()
+    }
+
+    pub fn deny_listing_of(&self, project: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .denied_projects
+            .insert(project.into());
+    }
+
+    pub fn add_project(&self, id: &str) {
+        self.state.lock().unwrap().projects.push(ProjectSummary {
+            id: ProjectId::parse("id", id).unwrap(),
+            name: format!("project {id}"),
+        });
+    }
+
+    /// Adds a data source of `project`; `status` and `enable_setting` as
+    /// ListDataSources reports them.
+    pub fn add_data_source(
+        &self,
+        project: &str,
+        id: &str,
+        name: &str,
+        source_type: &str,
+        status: &str,
+        enable_setting: &str,
+    ) {
+        self.state.lock().unwrap().data_sources.push((
+            ProjectId::parse("projectIdentifier", project).unwrap(),
+            DataSourceSummary {
+                id: source(id),
+                name: name.into(),
+                source_type: source_type.into(),
+                status: Some(status.into()),
+                enable_setting: Some(enable_setting.into()),
+            },
+        ));
     }
 
     pub fn runs(&self) -> Vec<DataSourceRun> {
@@ -191,6 +309,9 @@ impl DataZone for FakeDataZone {
     ) -> Result<DataSourceRun, Error> {
         let mut state = self.state.lock().unwrap();
         state.calls.push("GetDataSourceRun".into());
+        if let Some(error) = state.check_failures.get(run.as_str()) {
+            return Err(error.clone());
+        }
         state
             .runs
             .iter()
@@ -241,6 +362,9 @@ impl DataZone for FakeDataZone {
     ) -> Result<MetadataGenerationRun, Error> {
         let mut state = self.state.lock().unwrap();
         state.calls.push("GetMetadataGenerationRun".into());
+        if let Some(error) = state.check_failures.get(run.as_str()) {
+            return Err(error.clone());
+        }
         state
             .metadata_runs
             .get(run.as_str())
@@ -277,25 +401,96 @@ impl DataZone for FakeDataZone {
         }
         let id = format!("mg-{}", state.metadata_runs.len());
         let run = MetadataGenerationRun {
-            id: id.clone(),
             domain_id: request.domain.to_string(),
             owning_project_id: request.owning_project.to_string(),
-            status: Some(MetadataGenerationRunStatus::InProgress),
             target: Some(MetadataGenerationTarget {
                 target_type: "ASSET".into(),
                 identifier: request.asset_id.clone(),
                 revision: None,
             }),
             types: request.types.clone(),
-            type_stats: vec![],
-            created_at: Some(Timestamp::now()),
-            created_by: None,
+            ..metadata_run(&id, Some("IN_PROGRESS"))
         };
         state.metadata_runs.insert(id.clone(), run.clone());
+        state.metadata_order.push(id.clone());
         state
             .metadata_tokens
             .insert(request.client_token.clone(), id);
         Ok(run)
+    }
+
+    async fn list_projects(
+        &self,
+        request: ProjectsPageRequest,
+    ) -> Result<Page<ProjectSummary>, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("ListProjects".into());
+        let (items, next_token) = page(
+            &state.projects,
+            request.next_token.as_deref(),
+            DEFAULT_PAGE_SIZE,
+        );
+        Ok(Page { items, next_token })
+    }
+
+    async fn list_data_sources(
+        &self,
+        request: DataSourcesPageRequest,
+    ) -> Result<Page<DataSourceSummary>, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push("ListDataSources".into());
+        if state.denied_projects.contains(request.project.as_str()) {
+            return Err(Error::AccessDenied(format!(
+                "User is not permitted to perform operation: ListDataSources on project {}",
+                request.project
+            )));
+        }
+        let of_project: Vec<DataSourceSummary> = state
+            .data_sources
+            .iter()
+            .filter(|(project, _)| project == &request.project)
+            .map(|(_, source)| source.clone())
+            .collect();
+        let (items, next_token) = page(
+            &of_project,
+            request.next_token.as_deref(),
+            DEFAULT_PAGE_SIZE,
+        );
+        Ok(Page { items, next_token })
+    }
+}
+
+/// Harvest records in memory, kept as the JSON a real store would hold.
+#[derive(Default)]
+pub struct MemoryReportStore {
+    records: Mutex<HashMap<String, String>>,
+}
+
+impl MemoryReportStore {
+    /// The JSON saved under `key`.
+    pub fn saved(&self, key: &str) -> Option<String> {
+        self.records.lock().unwrap().get(key).cloned()
+    }
+}
+
+impl ReportStore for MemoryReportStore {
+    async fn load(&self, key: &str) -> Result<Option<Harvest>, Error> {
+        let saved = self.records.lock().unwrap().get(key).cloned();
+        saved
+            .map(|json| {
+                serde_json::from_str(&json).map_err(|error| Error::ReportRefused(error.to_string()))
+            })
+            .transpose()
+    }
+
+    async fn save(&self, key: &str, harvest: &Harvest) -> Result<(), Error> {
+        let json = serde_json::to_string(harvest).expect("a harvest serializes");
+        self.records.lock().unwrap().insert(key.into(), json);
+        Ok(())
+    }
+
+    fn location(&self, key: &str) -> String {
+        format!("memory://{key}")
     }
 }
 

@@ -1,39 +1,75 @@
-//! Starting data sources through the port, against the in-memory DataZone.
+//! Starting a harvest's sources through the port, against the in-memory
+//! DataZone: at most once per source and trigger, paced, within a round's
+//! time, retrying what may be retried.
+
+use std::time::Duration;
 
 use datazone_runs::Error;
-use datazone_runs::model::ids::DataSourceId;
 use datazone_runs::testing::{FakeDataZone, domain, run, source};
-use datazone_runs::usecase::start::{SourceStart, StartAction, StartPlan, start_sources};
+use datazone_runs::usecase::harvest::record::{
+    Harvest, SourceOutcome, SourceRecord, Stage, StartedAs,
+};
+use datazone_runs::usecase::harvest::start::{
+    StartProgress, StartRound, backoff_seconds, start_round,
+};
+use datazone_runs::usecase::pace::{Budget, Pacer};
 
-async fn start(fake: &FakeDataZone, trigger: &str, sources: &[&str]) -> Vec<SourceStart> {
-    let sources: Vec<DataSourceId> = sources.iter().map(|id| source(id)).collect();
-    let plan = StartPlan {
-        trigger_id: trigger,
-        domain: &domain(),
-        data_sources: &sources,
-        concurrency: 2,
-    };
-    start_sources(fake, &plan).await
+fn harvest(trigger: &str, sources: &[&str]) -> Harvest {
+    Harvest::new(
+        trigger.into(),
+        domain(),
+        sources
+            .iter()
+            .map(|id| SourceRecord::to_start(source(id), None))
+            .collect(),
+    )
 }
 
-fn count(starts: &[SourceStart], action: StartAction) -> usize {
-    starts.iter().filter(|start| start.action == action).count()
+/// One round with plenty of time, a fast pace and a 10-minute retry deadline.
+async fn round(fake: &FakeDataZone, harvest: &mut Harvest) -> StartProgress {
+    let pacer = Pacer::per_second(1000.0);
+    let round = StartRound {
+        concurrency: 2,
+        pacer: &pacer,
+        budget: Budget::lasting(Duration::from_secs(60)),
+        call_allowance: Duration::from_secs(5),
+        retry_deadline: Duration::from_secs(600),
+    };
+    start_round(fake, harvest, &round).await
+}
+
+fn run_ids(harvest: &Harvest) -> Vec<Option<String>> {
+    harvest.sources.iter().map(|s| s.run_id.clone()).collect()
 }
 
 #[tokio::test]
-async fn starts_every_source_and_reports_one_entry_each_in_order() {
+async fn starts_every_source_once_and_follows_it() {
     let fake = FakeDataZone::default();
-    let starts = start(&fake, "exec-1", &["a", "b", "c"]).await;
-    let sources: Vec<_> = starts
-        .iter()
-        .map(|run| run.data_source_id.to_string())
-        .collect();
-    assert_eq!(sources, ["a", "b", "c"]);
-    assert!(
-        starts
-            .iter()
-            .all(|run| run.action == StartAction::Started && run.run_id.is_some())
+    let mut harvest = harvest("exec-1", &["a", "b", "c"]);
+    let progress = round(&fake, &mut harvest).await;
+    assert_eq!(
+        progress,
+        StartProgress {
+            remaining: 0,
+            retry_after_seconds: 0
+        }
     );
+    assert_eq!(
+        run_ids(&harvest),
+        [
+            Some("run-0".into()),
+            Some("run-1".into()),
+            Some("run-2".into())
+        ]
+    );
+    for record in &harvest.sources {
+        assert_eq!(record.stage, Stage::Following);
+        assert_eq!(record.started_as, Some(StartedAs::Started));
+        assert_eq!(record.project_id.as_deref(), Some("prj_salesdata"));
+    }
+    assert_eq!(fake.calls("StartDataSourceRun"), 3);
+    // A second round has nothing left to start.
+    round(&fake, &mut harvest).await;
     assert_eq!(fake.calls("StartDataSourceRun"), 3);
 }
 
@@ -44,9 +80,11 @@ async fn a_source_with_an_active_run_is_not_started_again() {
         run("busy", "a", "RUNNING"),
         run("done", "a", "FAILED"),
     ]);
-    let starts = start(&fake, "exec-1", &["a"]).await;
-    assert_eq!(starts[0].action, StartAction::AlreadyActive);
-    assert_eq!(starts[0].run_id.as_deref(), Some("busy"));
+    let mut harvest = harvest("exec-1", &["a"]);
+    round(&fake, &mut harvest).await;
+    let record = &harvest.sources[0];
+    assert_eq!(record.started_as, Some(StartedAs::AlreadyActive));
+    assert_eq!(record.run_id.as_deref(), Some("busy"));
     assert_eq!(fake.calls("StartDataSourceRun"), 0);
 }
 
@@ -58,9 +96,9 @@ async fn a_requested_run_found_past_the_first_page_counts_as_active() {
     let mut runs = vec![run("waiting", "a", "REQUESTED")];
     runs.extend((0..4).map(|i| run(&format!("done-{i}"), "a", "SUCCESS")));
     let fake = FakeDataZone::with_runs(runs);
-    let starts = start(&fake, "exec-1", &["a"]).await;
-    assert_eq!(starts[0].action, StartAction::AlreadyActive);
-    assert_eq!(starts[0].run_id.as_deref(), Some("waiting"));
+    let mut harvest = harvest("exec-1", &["a"]);
+    round(&fake, &mut harvest).await;
+    assert_eq!(harvest.sources[0].run_id.as_deref(), Some("waiting"));
     // Three pages of RUNNING runs (none), then three of REQUESTED ones.
     let three_pages = vec![None, Some("2".to_owned()), Some("4".to_owned())];
     assert_eq!(
@@ -73,30 +111,34 @@ async fn a_requested_run_found_past_the_first_page_counts_as_active() {
 #[tokio::test]
 async fn a_duplicate_trigger_starts_nothing_new() {
     let fake = FakeDataZone::default();
-    let first = start(&fake, "event-1", &["a", "b"]).await;
+    let mut first = harvest("event-1", &["a", "b"]);
+    round(&fake, &mut first).await;
     // Delivered again while the runs are still active…
-    let second = start(&fake, "event-1", &["a", "b"]).await;
+    let mut second = harvest("event-1", &["a", "b"]);
+    round(&fake, &mut second).await;
     assert!(
         second
+            .sources
             .iter()
-            .all(|run| run.action == StartAction::AlreadyActive)
+            .all(|s| s.started_as == Some(StartedAs::AlreadyActive))
     );
     // …and again after they finished: the client token returns the same runs.
-    for entry in &first {
-        fake.set_status(entry.run_id.as_deref().unwrap(), "SUCCESS");
+    for id in run_ids(&first).into_iter().flatten() {
+        fake.set_status(&id, "SUCCESS");
     }
-    let third = start(&fake, "event-1", &["a", "b"]).await;
-    let ids = |starts: &[SourceStart]| {
-        starts
-            .iter()
-            .map(|run| run.run_id.clone())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(ids(&first), ids(&third));
+    let mut third = harvest("event-1", &["a", "b"]);
+    round(&fake, &mut third).await;
+    assert_eq!(run_ids(&first), run_ids(&third));
     assert_eq!(fake.runs().len(), 2);
     // Another trigger does start new runs.
-    let next_night = start(&fake, "event-2", &["a", "b"]).await;
-    assert_eq!(count(&next_night, StartAction::Started), 2);
+    let mut next_night = harvest("event-2", &["a", "b"]);
+    round(&fake, &mut next_night).await;
+    assert!(
+        next_night
+            .sources
+            .iter()
+            .all(|s| s.started_as == Some(StartedAs::Started))
+    );
     assert_eq!(fake.runs().len(), 4);
 }
 
@@ -104,44 +146,162 @@ async fn a_duplicate_trigger_starts_nothing_new() {
 async fn a_conflict_on_start_attaches_to_the_run_that_won() {
     let fake = FakeDataZone::default();
     fake.race_next_start_of("a");
-    let starts = start(&fake, "exec-1", &["a"]).await;
-    assert_eq!(starts[0].action, StartAction::AlreadyActive);
-    assert_eq!(starts[0].run_id.as_deref(), Some("other-0"));
+    let mut harvest = harvest("exec-1", &["a"]);
+    round(&fake, &mut harvest).await;
+    assert_eq!(
+        harvest.sources[0].started_as,
+        Some(StartedAs::AlreadyActive)
+    );
+    assert_eq!(harvest.sources[0].run_id.as_deref(), Some("other-0"));
 }
 
 #[tokio::test]
-async fn a_conflict_with_no_active_run_left_is_reported_as_the_conflict() {
-    // Started elsewhere and finished before the second listing.
+async fn a_refused_start_ends_the_source_and_not_the_others() {
+    // Started elsewhere and finished before the second listing: the
+    // conflict stands, and is not retried.
     let fake = FakeDataZone::default();
-    fake.fail_starts_of("a", Error::Conflict("a run was active".into()));
-    let starts = start(&fake, "exec-1", &["a"]).await;
-    assert_eq!(starts[0].action, StartAction::Failed);
+    fake.fail_starts_of("b", Error::Conflict("a run was active".into()));
+    let mut harvest = harvest("exec-1", &["a", "b", "c"]);
+    let progress = round(&fake, &mut harvest).await;
+    assert_eq!(progress.remaining, 0);
+    let refused = &harvest.sources[1];
+    assert_eq!(refused.stage, Stage::Done);
+    assert_eq!(refused.outcome, Some(SourceOutcome::NotStarted));
     assert_eq!(
-        starts[0].error.as_ref().unwrap().name,
+        refused.error.as_ref().unwrap().name,
         "DataZone.ConflictException"
     );
+    assert_eq!(refused.start_attempts, 0);
+    assert_eq!(harvest.sources[0].stage, Stage::Following);
+    assert_eq!(harvest.sources[2].stage, Stage::Following);
 }
 
 #[tokio::test]
-async fn one_failing_source_does_not_drop_the_others() {
+async fn a_spent_daily_quota_skips_the_source() {
     let fake = FakeDataZone::default();
     fake.fail_starts_of("b", Error::ServiceQuotaExceeded("25 runs today".into()));
-    let starts = start(&fake, "exec-1", &["a", "b", "c"]).await;
-    assert_eq!(
-        (
-            count(&starts, StartAction::Started),
-            count(&starts, StartAction::Failed)
-        ),
-        (2, 1)
+    let mut harvest = harvest("exec-1", &["a", "b"]);
+    round(&fake, &mut harvest).await;
+    let skipped = &harvest.sources[1];
+    assert_eq!(skipped.outcome, Some(SourceOutcome::QuotaExhausted));
+    assert!(!SourceOutcome::QuotaExhausted.is_failure());
+    assert!(
+        skipped
+            .error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("25 runs today")
     );
-    let failed = &starts[1];
-    assert_eq!(failed.action, StartAction::Failed);
-    assert_eq!(failed.run_id, None);
-    let error = failed.error.as_ref().unwrap();
-    assert_eq!(error.name, "DataZone.ServiceQuotaExceededException");
-    assert!(error.message.contains("25 runs today"));
-    let json = serde_json::to_value(&starts).unwrap();
-    assert_eq!(json[1]["action"], "failed");
-    assert_eq!(json[0]["action"], "started");
-    assert_eq!(json[0]["status"], "REQUESTED");
+}
+
+#[tokio::test]
+async fn a_throttled_start_is_retried_with_the_same_token_until_it_starts() {
+    let fake = FakeDataZone::default();
+    fake.fail_starts_of("b", Error::Throttling("slow down".into()));
+    let mut harvest = harvest("exec-1", &["a", "b"]);
+    let progress = round(&fake, &mut harvest).await;
+    assert_eq!(
+        progress,
+        StartProgress {
+            remaining: 1,
+            retry_after_seconds: 2
+        }
+    );
+    let waiting = &harvest.sources[1];
+    assert_eq!((waiting.stage, waiting.start_attempts), (Stage::ToStart, 1));
+    assert_eq!(
+        waiting.error.as_ref().unwrap().name,
+        "DataZone.ThrottlingException"
+    );
+    // Still throttled: the backoff doubles.
+    assert_eq!(round(&fake, &mut harvest).await.retry_after_seconds, 4);
+    fake.stop_failing_starts_of("b");
+    let progress = round(&fake, &mut harvest).await;
+    assert_eq!(progress.remaining, 0);
+    assert_eq!(harvest.sources[1].stage, Stage::Following);
+    assert_eq!(harvest.sources[1].run_id.as_deref(), Some("run-1"));
+    assert_eq!(fake.runs().len(), 2, "one run per source");
+}
+
+#[tokio::test]
+async fn a_start_still_failing_at_the_deadline_is_given_up_with_the_reason() {
+    let fake = FakeDataZone::default();
+    fake.fail_starts_of("a", Error::InternalServer("boom".into()));
+    let mut harvest = harvest("exec-1", &["a"]);
+    // The first failure was 59 seconds ago; the deadline is one minute.
+    let pacer = Pacer::per_second(1000.0);
+    let round = StartRound {
+        concurrency: 1,
+        pacer: &pacer,
+        budget: Budget::lasting(Duration::from_secs(60)),
+        call_allowance: Duration::from_secs(5),
+        retry_deadline: Duration::from_secs(60),
+    };
+    harvest.sources[0].start_attempts = 3;
+    harvest.sources[0].first_attempt_at = Some(
+        datazone_runs::model::timestamp::Timestamp::from_epoch_millis(
+            datazone_runs::model::timestamp::Timestamp::now().epoch_millis() - 59_000,
+        ),
+    );
+    let progress = start_round(&fake, &mut harvest, &round).await;
+    assert_eq!(progress.remaining, 0);
+    let record = &harvest.sources[0];
+    assert_eq!(record.outcome, Some(SourceOutcome::NotStarted));
+    let error = record.error.as_ref().unwrap();
+    assert_eq!(error.name, "StartGaveUp");
+    assert_eq!(
+        error.message,
+        "gave up after 4 attempts over 59 s: DataZone.InternalServerException: DataZone failed internally: boom"
+    );
+}
+
+#[tokio::test]
+async fn a_round_out_of_time_leaves_the_rest_for_the_next_at_once() {
+    let fake = FakeDataZone::default();
+    let mut harvest = harvest("exec-1", &["a", "b"]);
+    let pacer = Pacer::per_second(1000.0);
+    let round = StartRound {
+        concurrency: 2,
+        pacer: &pacer,
+        budget: Budget::lasting(Duration::from_secs(4)),
+        call_allowance: Duration::from_secs(5),
+        retry_deadline: Duration::from_secs(600),
+    };
+    let progress = start_round(&fake, &mut harvest, &round).await;
+    assert_eq!(
+        progress,
+        StartProgress {
+            remaining: 2,
+            retry_after_seconds: 0
+        }
+    );
+    assert_eq!(fake.all_calls(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn starts_are_paced_to_the_rate() {
+    let fake = FakeDataZone::default();
+    let ids: Vec<String> = (0..11).map(|i| format!("s{i}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut harvest = harvest("exec-1", &ids);
+    let pacer = Pacer::per_second(5.0);
+    let round = StartRound {
+        concurrency: 4,
+        pacer: &pacer,
+        budget: Budget::lasting(Duration::from_secs(60)),
+        call_allowance: Duration::from_secs(5),
+        retry_deadline: Duration::from_secs(600),
+    };
+    let began = tokio::time::Instant::now();
+    start_round(&fake, &mut harvest, &round).await;
+    // Eleven starts at five a second: the first at once, ten 200 ms apart.
+    assert_eq!(began.elapsed(), Duration::from_secs(2));
+    assert_eq!(fake.calls("StartDataSourceRun"), 11);
+}
+
+#[test]
+fn backoff_doubles_up_to_a_minute() {
+    let waits: Vec<u64> = (1..=8).map(backoff_seconds).collect();
+    assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60, 60]);
 }

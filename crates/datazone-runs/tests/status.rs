@@ -2,11 +2,10 @@
 //! DataZone.
 
 use datazone_runs::model::ids::{DataSourceRunId, MetadataGenerationRunId};
-use datazone_runs::model::metadata_run::{MetadataGenerationRun, MetadataGenerationRunStatus};
 use datazone_runs::model::outcome::{Origin, OutcomeClass};
 use datazone_runs::model::run::{AssetStatistics, DataSourceErrorType, RunError};
 use datazone_runs::model::timestamp::Timestamp;
-use datazone_runs::testing::{FakeDataZone, domain, run};
+use datazone_runs::testing::{FakeDataZone, domain, metadata_run, run};
 use datazone_runs::usecase::polling::PollingPolicy;
 use datazone_runs::usecase::status::{RunOutcome, check_metadata_run, check_run};
 
@@ -120,20 +119,6 @@ async fn an_unknown_run_is_a_typed_not_found() {
     .await
     .unwrap_err();
     assert_eq!(error.name(), "DataZone.ResourceNotFoundException");
-}
-
-fn metadata_run(id: &str, status: Option<&str>) -> MetadataGenerationRun {
-    MetadataGenerationRun {
-        id: id.into(),
-        domain_id: "dzd_sales2026".into(),
-        owning_project_id: "prj_salesdata".into(),
-        status: status.map(MetadataGenerationRunStatus::from_wire),
-        target: None,
-        types: vec![],
-        type_stats: vec![],
-        created_at: Some(Timestamp::now()),
-        created_by: None,
-    }
 }
 
 #[tokio::test]

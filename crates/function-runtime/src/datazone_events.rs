@@ -186,18 +186,6 @@ pub fn read_status_input(payload: Payload) -> Result<StatusInput, Error> {
     }
 }
 
-/// A metadata-status payload: a metadata generation event or a query.
-pub fn read_metadata_status_input(
-    payload: Payload,
-) -> Result<StatusRequest<MetadataGenerationRunId>, Error> {
-    let object = payload.into_object()?;
-    if !is_eventbridge_event(&object) {
-        return query(object, MetadataGenerationRunId::parse);
-    }
-    let event = datazone_event(object, METADATA_GENERATION_EVENTS)?;
-    event_request(event, MetadataGenerationRunId::parse)
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -265,10 +253,6 @@ mod tests {
             read_status_input(Payload::Json(metadata_event.clone())).unwrap(),
             StatusInput::MetadataGeneration(_)
         ));
-        let mut run_event_to_metadata = metadata_event;
-        run_event_to_metadata["detail-type"] = json!("Data Source Run Failed");
-        let error = read_metadata_status_input(Payload::Json(run_event_to_metadata)).unwrap_err();
-        assert!(error.to_string().contains("detail-type"), "{error}");
     }
 
     #[test]

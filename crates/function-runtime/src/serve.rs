@@ -2,6 +2,7 @@
 //! stable names.
 
 use std::future::Future;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use datazone_runs::Error;
 use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
@@ -14,6 +15,24 @@ use crate::payload::Payload;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Invocation {
     pub request_id: String,
+    /// When Lambda stops the invocation (its timeout); `None` when not known.
+    pub deadline: Option<SystemTime>,
+}
+
+impl Invocation {
+    /// Time assumed left when the runtime gives no deadline.
+    pub const TIME_LEFT_UNKNOWN: Duration = Duration::from_secs(60);
+
+    /// The time left before the deadline, less `kept` (what the handler
+    /// needs to finish after its work: saving, answering).
+    pub fn time_for_work(&self, kept: Duration) -> Duration {
+        let left = self.deadline.map_or(Self::TIME_LEFT_UNKNOWN, |deadline| {
+            deadline
+                .duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO)
+        });
+        left.saturating_sub(kept)
+    }
 }
 
 /// One function's logic: a payload in, a JSON output or a typed error out.
@@ -40,12 +59,35 @@ pub async fn invoke<H: Handler>(
     result
 }
 
+/// The longest a Lambda invocation lasts (its timeout is at most 900 s).
+const LONGEST_INVOCATION: Duration = Duration::from_secs(900);
+
+/// The invocation's deadline from the runtime's `Lambda-Runtime-Deadline-Ms`
+/// (milliseconds since the epoch). A value that cannot be one (before the
+/// invocation could have started: `cargo lambda watch` sends the timeout's
+/// length instead) is unknown.
+fn deadline(epoch_millis: u64) -> Option<SystemTime> {
+    let deadline = UNIX_EPOCH + Duration::from_millis(epoch_millis);
+    let earliest = SystemTime::now().checked_sub(LONGEST_INVOCATION)?;
+    (deadline > earliest).then_some(deadline)
+}
+
+/// Characters of an error message a function reports: a Fail state's
+/// cause built from it stays far below Step Functions' 32,768-character
+/// limit ("Step Functions service quotas").
+pub const ERROR_MESSAGE_CHARACTERS: usize = 4096;
+
 /// A function error as Lambda reports it: `errorType` is the stable name
 /// Step Functions' Retry and Catch match on.
 pub fn diagnostic(error: &Error) -> Diagnostic {
+    let message = error.to_string();
+    let error_message = match message.char_indices().nth(ERROR_MESSAGE_CHARACTERS) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message,
+    };
     Diagnostic {
         error_type: error.name().to_owned(),
-        error_message: error.to_string(),
+        error_message,
     }
 }
 
@@ -56,6 +98,7 @@ pub async fn serve<H: Handler>(handler: H) -> Result<(), lambda_runtime::Error> 
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Payload>| async move {
         let invocation = Invocation {
             request_id: event.context.request_id,
+            deadline: deadline(event.context.deadline),
         };
         let span = tracing::info_span!("invocation", request_id = %invocation.request_id);
         // Boxed: the handlers' nested futures otherwise make a type too deep
@@ -70,6 +113,43 @@ pub async fn serve<H: Handler>(handler: H) -> Result<(), lambda_runtime::Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deadline_is_epoch_milliseconds_or_unknown() {
+        let in_a_minute = SystemTime::now() + Duration::from_secs(60);
+        let millis = in_a_minute.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+        assert_eq!(
+            deadline(millis),
+            Some(UNIX_EPOCH + Duration::from_millis(millis))
+        );
+        assert_eq!(deadline(600_000), None, "a length, not a time");
+        assert_eq!(deadline(0), None);
+    }
+
+    #[test]
+    fn a_long_message_is_cut() {
+        let long = diagnostic(&Error::Validation("x".repeat(10_000)));
+        assert_eq!(
+            long.error_message.chars().count(),
+            ERROR_MESSAGE_CHARACTERS + 1
+        );
+        assert!(long.error_message.ends_with('…'));
+    }
+
+    #[test]
+    fn work_stops_early_enough_to_keep_time_for_the_rest() {
+        let at = |seconds| Invocation {
+            deadline: Some(SystemTime::now() + Duration::from_secs(seconds)),
+            ..Invocation::default()
+        };
+        let work = at(100).time_for_work(Duration::from_secs(10));
+        assert!((89..=90).contains(&work.as_secs()), "{work:?}");
+        assert_eq!(at(5).time_for_work(Duration::from_secs(10)), Duration::ZERO);
+        assert_eq!(
+            Invocation::default().time_for_work(Duration::from_secs(10)),
+            Duration::from_secs(50)
+        );
+    }
 
     #[test]
     fn a_diagnostic_carries_the_stable_name() {

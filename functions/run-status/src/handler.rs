@@ -56,7 +56,7 @@ impl<D: DataZone, M: MetricsSink> RunStatus<D, M> {
                 .get_data_source_run(&request.domain, &request.run)
                 .await?;
             tracing::Span::current().record("data_source_id", run.data_source_id.as_str());
-            let now = Timestamp::now();
+            let now = run.observed_at.unwrap_or_else(Timestamp::now);
             let outcome = RunOutcome::assess(run, request.origin, now, &self.config.polling);
             if outcome.terminal {
                 tracing::info!(

@@ -1,11 +1,10 @@
 //! The run-status handler: events and queries, read once, then the run;
 //! a finished data source run's log line and metrics.
 
-use datazone_runs::model::metadata_run::{MetadataGenerationRun, MetadataGenerationRunStatus};
 use datazone_runs::model::outcome::OutcomeClass;
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::model::timestamp::Timestamp;
-use datazone_runs::testing::{FakeDataZone, run};
+use datazone_runs::testing::{FakeDataZone, metadata_run, run};
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation, invoke};
@@ -33,23 +32,19 @@ fn query(run_id: &str) -> Payload {
     Payload::Json(json!({"domainId": "dzd_sales2026", "runId": run_id}))
 }
 
-fn metadata_run(id: &str, status: Option<&str>) -> MetadataGenerationRun {
-    MetadataGenerationRun {
-        id: id.into(),
-        domain_id: "dzd_sales2026".into(),
-        owning_project_id: "prj_salesdata".into(),
-        status: status.map(MetadataGenerationRunStatus::from_wire),
-        target: None,
-        types: vec![],
-        type_stats: vec![],
-        created_at: Some(Timestamp::now()),
-        created_by: None,
-    }
+/// The run-status samples about data source runs, and those about
+/// metadata generation runs.
+fn samples() -> (Vec<(String, Payload)>, Vec<(String, Payload)>) {
+    sample_events("run-status")
+        .into_iter()
+        .partition(|(name, _)| !name.starts_with("metadata-generation-"))
 }
 
 #[tokio::test]
 async fn every_run_status_sample_reads_the_run_it_names() {
-    for (name, payload) in sample_events("run-status") {
+    let (runs, metadata) = samples();
+    assert_eq!((runs.len(), metadata.len()), (4, 5));
+    for (name, payload) in runs {
         let fake = FakeDataZone::with_runs(vec![run("bd1qd8gj2ns3zr", "ds_orders", "SUCCESS")]);
         let outcome = run_status(&fake, &RecordedMetrics::default())
             .handle(payload, &Invocation::default())
@@ -114,10 +109,7 @@ async fn a_finished_run_writes_one_emf_document_and_a_run_in_progress_none() {
 
 #[tokio::test]
 async fn run_status_answers_metadata_generation_events_too() {
-    for (name, payload) in sample_events("metadata-status") {
-        if name == "status-query.json" {
-            continue;
-        }
+    for (name, payload) in samples().1 {
         let empty = FakeDataZone::default();
         let error = run_status(&empty, &RecordedMetrics::default())
             .handle(payload.clone(), &Invocation::default())

@@ -1,84 +1,88 @@
-//! The handler: the request, the starts, one entry per source.
+//! The handler: one start step of the harvest the invocation names.
+
+use std::time::Duration;
 
 use datazone_runs::Error;
-use datazone_runs::model::ids::DomainId;
-use datazone_runs::port::DataZone;
-use datazone_runs::usecase::start::{SourceStart, StartAction, StartPlan, start_sources};
+use datazone_runs::port::{DataZone, ReportStore};
+use datazone_runs::usecase::harvest::start::StartRound;
+use datazone_runs::usecase::harvest::steps::{StartReport, StartStep, record_key, start_step};
+use datazone_runs::usecase::pace::{Budget, Pacer};
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation};
-use serde::Serialize;
 use tracing::Instrument;
 
 use crate::config::StartRunsConfig;
 use crate::input::StartRunsRequest;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StartRunsOutput {
-    pub trigger_id: String,
-    pub domain_id: DomainId,
-    /// One entry per data source, in the order asked for.
-    pub runs: Vec<SourceStart>,
-    pub started: usize,
-    pub already_active: usize,
-    pub failed: usize,
+/// Time kept after the starts to save the record and answer.
+pub const TIME_KEPT: Duration = Duration::from_secs(10);
+
+pub struct StartRuns<D, S> {
+    datazone: D,
+    store: S,
+    config: StartRunsConfig,
 }
 
-impl StartRunsOutput {
-    fn new(request: StartRunsRequest, runs: Vec<SourceStart>) -> Self {
-        let count = |action| runs.iter().filter(|run| run.action == action).count();
+impl<D: DataZone, S: ReportStore> StartRuns<D, S> {
+    pub fn new(datazone: D, store: S, config: StartRunsConfig) -> Self {
         Self {
-            started: count(StartAction::Started),
-            already_active: count(StartAction::AlreadyActive),
-            failed: count(StartAction::Failed),
-            trigger_id: request.trigger_id,
-            domain_id: request.domain,
-            runs,
+            datazone,
+            store,
+            config,
         }
     }
 }
 
-pub struct StartRuns<D> {
-    datazone: D,
-    config: StartRunsConfig,
-}
-
-impl<D: DataZone> StartRuns<D> {
-    pub fn new(datazone: D, config: StartRunsConfig) -> Self {
-        Self { datazone, config }
-    }
-}
-
-impl<D: DataZone> Handler for StartRuns<D> {
-    type Output = StartRunsOutput;
+impl<D: DataZone, S: ReportStore> Handler for StartRuns<D, S> {
+    type Output = StartReport;
 
     async fn handle(
         &self,
         payload: Payload,
-        _invocation: &Invocation,
-    ) -> Result<StartRunsOutput, Error> {
+        invocation: &Invocation,
+    ) -> Result<StartReport, Error> {
         let request = StartRunsRequest::from_payload(payload, &self.config)?;
+        let key = record_key(
+            &self.config.report_prefix,
+            &request.domain,
+            &request.execution_id,
+        );
         let span = tracing::info_span!(
             "start_runs",
             trigger_id = %request.trigger_id,
+            execution_id = %request.execution_id,
             domain_id = %request.domain
         );
         async {
-            let plan = StartPlan {
+            let work_time = invocation.time_for_work(TIME_KEPT);
+            tracing::debug!(work_seconds = work_time.as_secs(), "step began");
+            let (start_pacer, list_pacer) = (
+                Pacer::per_second(self.config.start_rate),
+                Pacer::per_second(self.config.list_rate),
+            );
+            let step = StartStep {
+                key: &key,
                 trigger_id: &request.trigger_id,
                 domain: &request.domain,
-                data_sources: &request.data_sources,
-                concurrency: self.config.concurrency,
+                selection: &request.selection,
+                list_pacer: &list_pacer,
+                round: StartRound {
+                    concurrency: self.config.concurrency,
+                    pacer: &start_pacer,
+                    budget: Budget::lasting(work_time),
+                    call_allowance: self.config.call_allowance,
+                    retry_deadline: self.config.retry_deadline,
+                },
             };
-            let runs = start_sources(&self.datazone, &plan).await;
-            let output = StartRunsOutput::new(request, runs);
+            let report = start_step(&self.datazone, &self.store, &step).await?;
             tracing::info!(
-                started = output.started,
-                already_active = output.already_active,
-                failed = output.failed,
-                "start finished"
+                selected = report.selected,
+                remaining = report.remaining,
+                retry_after_seconds = report.retry_after_seconds,
+                report = %report.report,
+                "start step finished"
             );
-            Ok(output)
+            Ok(report)
         }
         .instrument(span)
         .await

@@ -1,5 +1,6 @@
-//! The start-runs function: starts runs of the configured (or named) data
-//! sources, at most one per source and trigger.
+//! The start-runs function: selects the data sources of a harvest and
+//! starts their runs, paced, at most one per source and trigger, one step
+//! (as many as its time allows) per invocation.
 
 pub mod config;
 pub mod handler;

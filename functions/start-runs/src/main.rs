@@ -1,6 +1,8 @@
-//! Lambda function: starts runs of the configured DataZone data sources.
+//! Lambda function: starts the runs of a harvest's data sources.
 
 use datazone_adapter::SdkDataZone;
+use datazone_adapter::client::{ClientSettings, shared_config};
+use report_store_s3::S3ReportStore;
 use start_runs::config::StartRunsConfig;
 use start_runs::handler::StartRuns;
 
@@ -8,6 +10,11 @@ use start_runs::handler::StartRuns;
 async fn main() -> Result<(), lambda_runtime::Error> {
     function_runtime::telemetry::init();
     let config = StartRunsConfig::from_env()?;
-    let datazone = SdkDataZone::from_env().await?;
-    function_runtime::serve::serve(StartRuns::new(datazone, config)).await
+    let aws = shared_config(&ClientSettings::from_env()?).await;
+    let handler = StartRuns::new(
+        SdkDataZone::from_config(&aws),
+        S3ReportStore::from_env(&aws)?,
+        config,
+    );
+    function_runtime::serve::serve(handler).await
 }

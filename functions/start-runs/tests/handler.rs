@@ -1,7 +1,13 @@
-//! The start-runs handler: its inputs, and one entry per source.
+//! The start-runs handler: its inputs, the selection, and one start step
+//! over the in-memory DataZone and report store.
 
-use datazone_runs::testing::{FakeDataZone, domain, source};
-use datazone_runs::usecase::start::StartAction;
+use std::time::Duration;
+
+use datazone_runs::model::ids::ProjectId;
+use datazone_runs::port::ReportStore;
+use datazone_runs::testing::{FakeDataZone, MemoryReportStore, domain, source};
+use datazone_runs::usecase::harvest::record::{SourceOutcome, Stage};
+use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation, invoke};
 use function_runtime::testing::{bad_payloads, sample_events};
@@ -10,31 +16,39 @@ use start_runs::config::StartRunsConfig;
 use start_runs::handler::StartRuns;
 use start_runs::input::StartRunsRequest;
 
-fn start_config() -> StartRunsConfig {
+const EXECUTION: &str = "arn:aws:states:us-east-1:123456789012:execution:Ingestion:exec-1";
+const KEY: &str = "harvests/dzd_sales2026/exec-1.json";
+
+fn config() -> StartRunsConfig {
     StartRunsConfig {
         domain: Some(domain()),
-        data_sources: vec![source("ds_orders"), source("ds_clickstream")],
+        selection: Some(Selection::Sources(vec![
+            source("ds_orders"),
+            source("ds_clickstream"),
+        ])),
         concurrency: 2,
+        start_rate: 1000.0,
+        list_rate: 1000.0,
+        retry_deadline: Duration::from_secs(600),
+        call_allowance: Duration::from_secs(5),
+        report_prefix: "harvests/".into(),
     }
 }
 
-fn start_input(trigger: &str, sources: &[&str]) -> Payload {
-    Payload::Json(
-        json!({"domainId": "dzd_sales2026", "dataSourceIds": sources, "executionId": trigger}),
-    )
+fn request(input: serde_json::Value) -> Result<StartRunsRequest, datazone_runs::Error> {
+    StartRunsRequest::from_payload(Payload::Json(input), &config())
 }
 
 #[test]
 fn every_starter_sample_is_a_valid_request() {
     for (name, payload) in sample_events("start-runs") {
-        let request = StartRunsRequest::from_payload(payload, &start_config())
+        StartRunsRequest::from_payload(payload, &config())
             .unwrap_or_else(|error| panic!("{name}: {error}"));
-        assert!(!request.data_sources.is_empty(), "{name}");
     }
 }
 
 #[test]
-fn scheduled_events_take_targets_from_configuration_and_their_id_as_trigger() {
+fn scheduled_events_take_the_configured_selection_and_their_id_as_trigger() {
     let scheduled = || {
         sample_events("start-runs")
             .into_iter()
@@ -42,51 +56,86 @@ fn scheduled_events_take_targets_from_configuration_and_their_id_as_trigger() {
             .unwrap()
             .1
     };
-    let request = StartRunsRequest::from_payload(scheduled(), &start_config()).unwrap();
-    assert_eq!(request.trigger_id, "5d1b2c6e-8a41-4e0b-9c3f-7f2a90d1e6b4");
-    assert_eq!(request.data_sources, start_config().data_sources);
+    let scheduled_request = StartRunsRequest::from_payload(scheduled(), &config()).unwrap();
+    assert_eq!(
+        scheduled_request.trigger_id,
+        "5d1b2c6e-8a41-4e0b-9c3f-7f2a90d1e6b4"
+    );
+    assert_eq!(scheduled_request.execution_id, scheduled_request.trigger_id);
+    assert_eq!(Some(scheduled_request.selection), config().selection);
     let unconfigured = StartRunsConfig {
         domain: None,
-        data_sources: vec![],
-        concurrency: 1,
+        selection: None,
+        ..config()
     };
     let error = StartRunsRequest::from_payload(scheduled(), &unconfigured).unwrap_err();
     assert!(error.to_string().contains("DATAZONE_DOMAIN_ID"), "{error}");
-    let mut not_scheduled = json!({"version": "0", "id": "e", "detail-type": "Object Created",
+    let unselected = StartRunsConfig {
+        selection: None,
+        ..config()
+    };
+    let error = StartRunsRequest::from_payload(scheduled(), &unselected).unwrap_err();
+    assert!(
+        error.to_string().contains("no data sources selected"),
+        "{error}"
+    );
+    let not_scheduled = json!({"version": "0", "id": "e", "detail-type": "Object Created",
         "source": "aws.s3", "detail": {}});
-    let error =
-        StartRunsRequest::from_payload(Payload::Json(not_scheduled.clone()), &start_config())
-            .unwrap_err();
+    let error = request(not_scheduled).unwrap_err();
     assert!(
         error
             .to_string()
             .contains("\"Object Created\" from \"aws.s3\""),
         "{error}"
     );
-    not_scheduled["id"] = json!(null);
-    not_scheduled["detail-type"] = json!("Scheduled Event");
-    not_scheduled["source"] = json!("aws.events");
-    let error =
-        StartRunsRequest::from_payload(Payload::Json(not_scheduled), &start_config()).unwrap_err();
-    assert_eq!(
-        (error.name(), error.to_string().contains("id")),
-        ("InvalidInput", true)
-    );
 }
 
 #[test]
-fn repeated_sources_are_started_once() {
-    let request =
-        StartRunsRequest::from_payload(start_input("x", &["a", "b", "a"]), &start_config())
-            .unwrap();
-    assert_eq!(request.data_sources, vec![source("a"), source("b")]);
+fn the_input_selection_replaces_the_configured_one() {
+    let projects = request(json!({"executionId": "x", "projectIds": ["prj_a", "prj_b"],
+        "sourceTypes": ["GLUE"], "sourceName": "orders-*", "includeDisabledSources": true}))
+    .unwrap();
+    assert_eq!(
+        projects.selection,
+        Selection::Projects {
+            scope: ProjectScope::Projects(vec![
+                ProjectId::parse("p", "prj_a").unwrap(),
+                ProjectId::parse("p", "prj_b").unwrap()
+            ]),
+            filter: SourceFilter {
+                types: vec!["GLUE".into()],
+                name: Some("orders-*".into()),
+                include_disabled: true
+            }
+        }
+    );
+    let domain_wide = request(json!({"executionId": "x", "allProjects": true})).unwrap();
+    assert_eq!(
+        domain_wide.selection,
+        Selection::Projects {
+            scope: ProjectScope::AllProjects,
+            filter: SourceFilter::default()
+        }
+    );
+    let named = request(json!({"triggerId": "t", "dataSourceIds": ["a"]})).unwrap();
+    assert_eq!(named.selection, Selection::Sources(vec![source("a")]));
+    assert_eq!(
+        (named.trigger_id.as_str(), named.execution_id.as_str()),
+        ("t", "t")
+    );
+    let both = request(json!({"triggerId": "t", "executionId": "e"})).unwrap();
+    assert_eq!(
+        (both.trigger_id.as_str(), both.execution_id.as_str()),
+        ("t", "e")
+    );
+    assert_eq!(Some(both.selection), config().selection);
 }
 
 #[test]
 fn starter_input_names_the_bad_field() {
     let cases = [
         (
-            json!({"domainId": "dzd_sales2026", "dataSourceIds": ["ok", "not ok"], "executionId": "x"}),
+            json!({"dataSourceIds": ["ok", "not ok"], "executionId": "x"}),
             "dataSourceIds[1]",
         ),
         (json!({"domainId": "nope", "executionId": "x"}), "domainId"),
@@ -99,10 +148,7 @@ fn starter_input_names_the_bad_field() {
             json!({"executionId": "", "dataSourceIds": ["a"]}),
             "executionId",
         ),
-        (
-            json!({"triggerId": "t".repeat(2049), "dataSourceIds": ["a"]}),
-            "triggerId",
-        ),
+        (json!({"triggerId": "t".repeat(2049)}), "triggerId"),
         (
             json!({"executionId": "x", "dataSourceIds": []}),
             "dataSourceIds",
@@ -111,56 +157,137 @@ fn starter_input_names_the_bad_field() {
             json!({"executionId": "x", "dataSourceIds": "a"}),
             "dataSourceIds",
         ),
+        (
+            json!({"executionId": "x", "projectIds": ["p"], "allProjects": true}),
+            "dataSourceIds",
+        ),
+        (
+            json!({"executionId": "x", "dataSourceIds": ["a"], "sourceTypes": ["GLUE"]}),
+            "dataSourceIds",
+        ),
+        (
+            json!({"executionId": "x", "sourceName": "a*"}),
+            "sourceTypes",
+        ),
+        (
+            json!({"executionId": "x", "allProjects": true, "sourceTypes": [""]}),
+            "sourceTypes[0]",
+        ),
+        (
+            json!({"executionId": "x", "allProjects": true, "sourceName": ""}),
+            "sourceName",
+        ),
+        (
+            json!({"executionId": "x", "projectIds": ["p/q"]}),
+            "projectIds[0]",
+        ),
     ];
     for (input, field) in cases {
-        let error = StartRunsRequest::from_payload(Payload::Json(input.clone()), &start_config())
-            .unwrap_err();
+        let error = request(input.clone()).unwrap_err();
         assert_eq!(error.name(), "InvalidInput", "{input}");
         assert!(error.to_string().contains(field), "{input}: {error}");
     }
-    let longest = json!({"triggerId": "t".repeat(2048), "dataSourceIds": ["a"]});
-    assert!(StartRunsRequest::from_payload(Payload::Json(longest), &start_config()).is_ok());
+    assert!(request(json!({"triggerId": "t".repeat(2048)})).is_ok());
 }
 
 #[tokio::test]
-async fn starts_every_source_and_reports_one_entry_each_in_order_with_counts() {
+async fn a_step_starts_the_selection_and_saves_the_harvest() {
     let fake = FakeDataZone::default();
-    fake.race_next_start_of("c");
-    fake.fail_starts_of("d", datazone_runs::Error::Validation("no".into()));
-    let starter = StartRuns::new(&fake, start_config());
-    let output = starter
-        .handle(
-            start_input("exec-1", &["a", "b", "c", "d"]),
-            &Invocation::default(),
-        )
+    fake.add_project("prj_salesdata");
+    fake.add_data_source(
+        "prj_salesdata",
+        "ds_orders",
+        "orders-glue-catalog",
+        "GLUE",
+        "READY",
+        "ENABLED",
+    );
+    fake.add_data_source(
+        "prj_salesdata",
+        "ds_clicks",
+        "clicks-redshift",
+        "REDSHIFT",
+        "READY",
+        "ENABLED",
+    );
+    fake.add_data_source(
+        "prj_salesdata",
+        "ds_old",
+        "old-glue-catalog",
+        "GLUE",
+        "READY",
+        "DISABLED",
+    );
+    fake.fail_starts_of(
+        "ds_clicks",
+        datazone_runs::Error::ServiceQuotaExceeded("25 today".into()),
+    );
+    let store = MemoryReportStore::default();
+    let starter = StartRuns::new(&fake, &store, config());
+    let input = json!({"executionId": EXECUTION, "projectIds": ["prj_salesdata"]});
+    let report = starter
+        .handle(Payload::Json(input), &Invocation::default())
         .await
         .unwrap();
-    let actions: Vec<_> = output
-        .runs
+    assert_eq!(
+        serde_json::to_value(&report).unwrap(),
+        json!({
+            "domainId": "dzd_sales2026",
+            "triggerId": EXECUTION,
+            "reportKey": KEY,
+            "report": format!("memory://{KEY}"),
+            "selected": 2,
+            "remaining": 0,
+            "retryAfterSeconds": 0
+        })
+    );
+    let harvest = store.load(KEY).await.unwrap().unwrap();
+    let sources: Vec<(&str, Stage, Option<SourceOutcome>)> = harvest
+        .sources
         .iter()
-        .map(|run| (run.data_source_id.to_string(), run.action))
+        .map(|s| (s.data_source_id.as_str(), s.stage, s.outcome))
         .collect();
     assert_eq!(
-        actions,
+        sources,
         [
-            ("a".into(), StartAction::Started),
-            ("b".into(), StartAction::Started),
-            ("c".into(), StartAction::AlreadyActive),
-            ("d".into(), StartAction::Failed)
+            ("ds_orders", Stage::Following, None),
+            (
+                "ds_clicks",
+                Stage::Done,
+                Some(SourceOutcome::QuotaExhausted)
+            )
         ]
     );
     assert_eq!(
-        (output.started, output.already_active, output.failed),
-        (2, 1, 1)
+        harvest.sources[0].name.as_deref(),
+        Some("orders-glue-catalog")
     );
-    assert_eq!(output.trigger_id, "exec-1");
-    assert_eq!(output.domain_id, domain());
+}
+
+#[tokio::test]
+async fn a_step_without_time_for_one_call_is_refused_as_configuration() {
+    let fake = FakeDataZone::default();
+    let store = MemoryReportStore::default();
+    let starter = StartRuns::new(&fake, &store, config());
+    // Ten seconds are kept to save: two left, under the five a call may take.
+    let ending = Invocation {
+        deadline: Some(std::time::SystemTime::now() + Duration::from_secs(12)),
+        ..Invocation::default()
+    };
+    let error = starter
+        .handle(Payload::Json(json!({"executionId": EXECUTION})), &ending)
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "InvalidConfiguration");
+    assert_eq!(fake.all_calls(), 0);
+    assert_eq!(store.saved(KEY), None);
 }
 
 #[tokio::test]
 async fn bad_input_is_a_typed_error_and_sends_nothing() {
     let fake = FakeDataZone::default();
-    let starter = StartRuns::new(&fake, start_config());
+    let store = MemoryReportStore::default();
+    let starter = StartRuns::new(&fake, &store, config());
     for payload in bad_payloads() {
         let error = invoke(&starter, payload.clone(), &Invocation::default())
             .await
@@ -169,4 +296,5 @@ async fn bad_input_is_a_typed_error_and_sends_nothing() {
         assert_eq!(error.name(), "InvalidInput", "{payload:?}: {error}");
     }
     assert_eq!(fake.all_calls(), 0, "no request is sent");
+    assert_eq!(store.saved(KEY), None);
 }

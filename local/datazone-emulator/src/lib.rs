@@ -118,7 +118,8 @@ pub async fn start(options: &Options) -> Result<Emulator, String> {
         internal_error_rate,
         latency,
         options.random_seed,
-    );
+    )
+    .with_outage(options.outage.or(seed.faults.outage));
     let clock = clock::Clock::new(options.time_scale);
     let store = store::Store::new(
         &seed,

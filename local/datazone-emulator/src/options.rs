@@ -63,6 +63,11 @@ pub struct Options {
     #[arg(long, value_name = "MS")]
     pub latency_ms: Option<u64>,
 
+    /// An outage: after this many requests, every request answers 500
+    /// InternalServerException for this many emulated seconds, e.g. 10:60.
+    #[arg(long, value_name = "AFTER_REQUESTS:SECONDS", value_parser = outage)]
+    pub outage: Option<crate::faults::Outage>,
+
     /// Whether requests are authorized as DataZone does: `enforce` needs a
     /// principal of the seed for the request's access key, an IAM policy
     /// allowing the operation, and a membership of the project it touches;
@@ -101,6 +106,18 @@ fn probability(value: &str) -> Result<f64, String> {
         Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
         _ => Err(format!("{value:?} is not a probability from 0 to 1")),
     }
+}
+
+fn outage(value: &str) -> Result<crate::faults::Outage, String> {
+    let (after, seconds) = value
+        .split_once(':')
+        .ok_or_else(|| format!("{value:?} is not AFTER_REQUESTS:SECONDS"))?;
+    Ok(crate::faults::Outage {
+        after_requests: after
+            .parse()
+            .map_err(|_| format!("{after:?} is not a number of requests"))?,
+        seconds: positive_number(seconds)?,
+    })
 }
 
 fn rate_limit(value: &str) -> Result<(String, f64), String> {

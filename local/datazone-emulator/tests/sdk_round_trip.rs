@@ -609,6 +609,126 @@ async fn throttling_answers_429_and_the_sdk_retry_recovers() {
         "{}",
         emulator.counters()
     );
+    let peak = &emulator.counters()["operations"]["StartDataSourceRun"]["peakPerSecond"];
+    assert!(
+        peak.as_u64().unwrap() >= 6,
+        "six starts at once, retries after: {peak}"
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn rate_limits_are_per_emulated_second() {
+    // Ten emulated seconds pass in each real millisecond: the bucket of two
+    // a second refills long before a retry.
+    let emulator = emulator(
+        &[
+            "--rate-limit",
+            "StartDataSourceRun=2",
+            "--time-scale",
+            "10000",
+        ],
+        Some(&many_sources_seed(6)),
+    )
+    .await;
+    let client = client(&emulator, 1);
+    for i in 0..6 {
+        client
+            .start_data_source_run()
+            .domain_identifier(DOMAIN)
+            .data_source_identifier(format!("src{i}"))
+            .send()
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    assert_eq!(calls(&emulator, "StartDataSourceRun", 429), 0);
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn answers_are_dated_by_the_emulated_clock() {
+    let emulator = emulator(&["--time-scale", "3600"], None).await;
+    async fn date(emulator: &datazone_local::Emulator) -> i64 {
+        let (status, head, _) = common::raw(emulator, "GET", "/v2/domains", true).await;
+        assert_eq!(status, 200, "{head}");
+        // The head comes lowercased: "date: tue, 14 nov 2023 22:13:20 gmt".
+        let date: Vec<String> = head
+            .lines()
+            .find_map(|line| line.strip_prefix("date: "))
+            .expect("a Date header")
+            .split(' ')
+            .map(|word| match word {
+                "gmt" => "GMT".to_owned(),
+                _ => word[..1].to_uppercase() + &word[1..],
+            })
+            .collect();
+        aws_smithy_types::DateTime::from_str(
+            &date.join(" "),
+            aws_smithy_types::date_time::Format::HttpDate,
+        )
+        .unwrap()
+        .secs()
+    }
+    let before = date(&emulator).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let after = date(&emulator).await;
+    // Half a real second is half an emulated hour.
+    assert!(
+        (1790..=1900).contains(&(after - before)),
+        "{}",
+        after - before
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn data_sources_are_listed_with_their_seeded_status_and_setting() {
+    let seed =
+        json!({"domains": [{"id": DOMAIN, "name": "d", "projects": [{"id": "p", "name": "p"}],
+        "dataSources": [
+            {"id": "ready", "name": "ready", "projectId": "p"},
+            {"id": "off", "name": "off", "projectId": "p", "enableSetting": "DISABLED"},
+            {"id": "broken", "name": "broken", "projectId": "p", "status": "FAILED_CREATION"}
+        ]}]})
+        .to_string();
+    let emulator = emulator(&[], Some(&seed)).await;
+    let client = client(&emulator, 1);
+    let listed = client
+        .list_data_sources()
+        .domain_identifier(DOMAIN)
+        .project_identifier("p")
+        .send()
+        .await
+        .unwrap();
+    let summary: Vec<(&str, &str, Option<&str>)> = listed
+        .items()
+        .iter()
+        .map(|s| {
+            (
+                s.data_source_id(),
+                s.status().as_str(),
+                s.enable_setting().map(|e| e.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("ready", "READY", Some("ENABLED")),
+            ("off", "READY", Some("DISABLED")),
+            ("broken", "FAILED_CREATION", Some("ENABLED"))
+        ]
+    );
+    let ready = client
+        .list_data_sources()
+        .domain_identifier(DOMAIN)
+        .project_identifier("p")
+        .status(aws_sdk_datazone::types::DataSourceStatus::Ready)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.items().len(), 2);
     emulator.stop().await;
 }
 

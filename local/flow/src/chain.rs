@@ -1,6 +1,7 @@
-//! The chain's processes: the emulator, `cargo lambda watch`, and each
-//! function binary running as its template role; and the HTTP it speaks to
-//! them (the Lambda Invoke API, the emulator's counters and events).
+//! The chain's processes: the emulator, an S3-compatible server (moto's),
+//! `cargo lambda watch`, and each function binary running as its template
+//! role with its template environment; and the HTTP it speaks to them (the
+//! Lambda Invoke API, the emulator's counters and events, the reports).
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
@@ -11,11 +12,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::runner::seed_with_function_principals;
-use crate::{
-    FUNCTIONS, SAMPLE_DATA_SOURCES, SAMPLE_DOMAIN, binaries, cargo_lambda, log_dir,
-    sample_parameters, workspace,
-};
+use crate::runner::deploy_locally;
+use crate::{binaries, cargo_lambda, log_dir, moto_server, sample_parameters, workspace};
 
 fn binary(name: &str) -> PathBuf {
     let path = binaries().join(name);
@@ -72,26 +70,33 @@ pub struct FunctionError {
 pub struct ChainOptions {
     /// The emulator's seed; the functions' principals are added to it.
     pub seed: PathBuf,
-    /// The SAM template whose functions' roles the chain runs them as, and
-    /// whose state machine `run_flow` executes.
+    /// The SAM template whose functions' roles and environments the chain
+    /// runs them with, and whose state machine `run_flow` executes.
     pub template: PathBuf,
     /// The template's parameters (the rest take their defaults).
     pub parameters: Vec<(String, String)>,
-    /// Extra `datazone-local` flags (a time scale, faults).
+    /// How much faster than real time the chain runs: the emulator's clock
+    /// (runs finish sooner, and are as old as they would be), Wait states
+    /// (their seconds divided by it), and request rates (the functions'
+    /// paces and the emulator's quotas, both per emulated second,
+    /// multiplied by it). 1: real time.
+    pub time_scale: f64,
+    /// Extra `datazone-local` flags (faults).
     pub emulator_args: Vec<String>,
-    /// Environment for every function, over the chain's own.
+    /// Environment for every function, over the template's.
     pub function_env: Vec<(String, String)>,
     /// POST the emulator's DataZone events to run-status, as EventBridge would.
     pub events_to_run_status: bool,
 }
 
 impl Default for ChainOptions {
-    /// The sample seed, `template.yaml` with the sample's parameters.
+    /// The sample seed, `template.yaml` with the sample's parameters, real time.
     fn default() -> Self {
         Self {
             seed: workspace().join("local/datazone-emulator/seed/sample.json"),
             template: workspace().join("template.yaml"),
             parameters: sample_parameters(),
+            time_scale: 1.0,
             emulator_args: Vec::new(),
             function_env: Vec::new(),
             events_to_run_status: false,
@@ -99,18 +104,51 @@ impl Default for ChainOptions {
     }
 }
 
-/// The emulator, `cargo lambda watch` and every function, running.
+impl ChainOptions {
+    /// These options with template parameter `name` set to `value`.
+    pub fn parameter(mut self, name: &str, value: &str) -> Self {
+        crate::set_parameter(&mut self.parameters, name, value);
+        self
+    }
+}
+
+/// A function's environment at time scale `scale`: its request rates
+/// (`*_REQUESTS_PER_SECOND`) are per emulated second, so `scale` times
+/// higher per real second. (Its retry deadline stays in real seconds: it is
+/// measured on the function's own clock.)
+fn scaled_environment(environment: &Value, scale: f64) -> Vec<(String, String)> {
+    environment
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, value)| {
+            let value = value.as_str().unwrap_or_default();
+            let scaled = match value.parse::<f64>() {
+                Ok(rate) if name.ends_with("_REQUESTS_PER_SECOND") => (rate * scale).to_string(),
+                _ => value.to_owned(),
+            };
+            (name.clone(), scaled)
+        })
+        .collect()
+}
+
+/// The emulator, the S3 server, `cargo lambda watch` and every function, running.
 pub struct LocalChain {
     pub datazone_endpoint: String,
+    pub s3_endpoint: String,
     pub invoke_port: u16,
-    /// The template and parameters the chain was deployed with.
+    /// The template, parameters and time scale the chain was deployed with.
     pub(crate) template: PathBuf,
     pub(crate) parameters: Vec<(String, String)>,
+    pub time_scale: f64,
     /// This chain's process logs.
     pub logs: PathBuf,
-    // Dropped in order: functions, then the runtime, then the emulator.
+    /// The functions, by binary name.
+    pub functions: Vec<String>,
+    // Dropped in order: functions, then the runtime, the servers.
     _functions: Vec<Running>,
     _watch: Running,
+    _s3: Running,
     _emulator: Running,
 }
 
@@ -121,7 +159,16 @@ impl LocalChain {
         let chain = CHAINS.fetch_add(1, Ordering::Relaxed);
         let logs = log_dir().join(format!("{}-{chain}", std::process::id()));
         std::fs::create_dir_all(&logs).expect("a log folder under target/");
-        let (seed, access_keys) = seed_with_function_principals(options, &logs);
+        let (seed, deployed) = deploy_locally(options, &logs);
+        let (s3, s3_endpoint) = start_s3(&logs);
+        for bucket in deployed
+            .as_object()
+            .into_iter()
+            .flat_map(|functions| functions.values())
+            .filter_map(|function| function["environment"]["REPORT_BUCKET"].as_str())
+        {
+            create_bucket(&s3_endpoint, bucket);
+        }
         let invoke_port = free_port();
         let watch = Running(
             Command::new(cargo_lambda())
@@ -152,6 +199,8 @@ impl LocalChain {
                 "--seed",
             ])
             .arg(&seed)
+            .arg("--time-scale")
+            .arg(options.time_scale.to_string())
             .args(&options.emulator_args);
         if options.events_to_run_status {
             emulator.arg("--events-url").arg(format!(
@@ -174,10 +223,15 @@ impl LocalChain {
             .unwrap_or_else(|| panic!("unexpected first line from datazone-local: {first_line:?}"))
             .to_owned();
 
-        let functions = FUNCTIONS
+        let names: Vec<String> = deployed
+            .as_object()
+            .map(|functions| functions.keys().cloned().collect())
+            .unwrap_or_default();
+        let functions = names
             .iter()
             .map(|name| {
-                let access_key = access_keys[name].as_str().unwrap_or_else(|| {
+                let function = &deployed[name];
+                let access_key = function["accessKeyId"].as_str().unwrap_or_else(|| {
                     panic!(
                         "{} gives function {name} no role",
                         options.template.display()
@@ -194,11 +248,15 @@ impl LocalChain {
                         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
                         .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
                         .env("AWS_ENDPOINT_URL_DATAZONE", &datazone_endpoint)
+                        .env("AWS_ENDPOINT_URL_S3", &s3_endpoint)
+                        .env("REPORT_S3_PATH_STYLE", "true")
                         .env("AWS_ACCESS_KEY_ID", access_key)
                         .env("AWS_SECRET_ACCESS_KEY", "local-secret")
                         .env("AWS_REGION", "us-east-1")
-                        .env("DATAZONE_DOMAIN_ID", SAMPLE_DOMAIN)
-                        .env("DATA_SOURCE_IDS", SAMPLE_DATA_SOURCES.join(","))
+                        .envs(scaled_environment(
+                            &function["environment"],
+                            options.time_scale,
+                        ))
                         .envs(options.function_env.iter().map(|(k, v)| (k, v)))
                         .stdout(log_file(&logs, name))
                         .stderr(log_file(&logs, &format!("{name}.err")))
@@ -209,12 +267,16 @@ impl LocalChain {
             .collect();
         Self {
             datazone_endpoint,
+            s3_endpoint,
             invoke_port,
             template: options.template.clone(),
             parameters: options.parameters.clone(),
+            time_scale: options.time_scale,
             logs,
+            functions: names,
             _functions: functions,
             _watch: watch,
+            _s3: s3,
             _emulator: emulator,
         }
     }
@@ -282,6 +344,49 @@ impl LocalChain {
             .unwrap_or(0)
     }
 
+    /// The JSON object at `s3://bucket/key` (e.g. a harvest report), read
+    /// with the S3 client as any reader would.
+    pub fn s3_object(&self, location: &str) -> Value {
+        let (bucket, key) = location
+            .strip_prefix("s3://")
+            .and_then(|path| path.split_once('/'))
+            .unwrap_or_else(|| panic!("{location:?} is no s3://bucket/key location"));
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .endpoint_url(&self.s3_endpoint)
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_s3::config::Credentials::new(
+                "AKIDLOCALREADER",
+                "local-secret",
+                None,
+                None,
+                "local-flow",
+            ))
+            .force_path_style(true)
+            .build();
+        let client = aws_sdk_s3::Client::from_conf(config);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for one S3 call");
+        let bytes = runtime.block_on(async {
+            let object = client
+                .get_object()
+                .bucket(bucket)
+                .key(key)
+                .send()
+                .await
+                .unwrap_or_else(|error| panic!("{location}: {error:?}"));
+            object
+                .body
+                .collect()
+                .await
+                .expect("the object's body")
+                .into_bytes()
+        });
+        serde_json::from_slice(&bytes).unwrap_or_else(|error| panic!("{location}: {error}"))
+    }
+
     /// GET /_emulator/events: the DataZone events emitted so far.
     pub fn events(&self) -> Vec<Value> {
         self.emulator("/_emulator/events")
@@ -289,6 +394,31 @@ impl LocalChain {
             .cloned()
             .unwrap_or_default()
     }
+}
+
+/// Starts moto's S3-compatible server on a free port; returns it and its endpoint.
+fn start_s3(logs: &Path) -> (Running, String) {
+    let port = free_port();
+    let server = Running(
+        Command::new(moto_server())
+            .args(["-H", "127.0.0.1", "-p"])
+            .arg(port.to_string())
+            .stdout(log_file(logs, "moto-server"))
+            .stderr(log_file(logs, "moto-server.err"))
+            .spawn()
+            .expect("moto_server starts"),
+    );
+    wait_for_port(port, "moto_server");
+    (server, format!("http://127.0.0.1:{port}"))
+}
+
+/// Creates `bucket`, as the stack would: PUT /bucket (path style).
+fn create_bucket(endpoint: &str, bucket: &str) {
+    let (status, body) = exchange(agent().put(format!("{endpoint}/{bucket}")).send_empty());
+    assert!(
+        status == 200 || status == 409,
+        "bucket {bucket} not created: {status} {body}"
+    );
 }
 
 /// An HTTP client that hands back every status as an answer (a function

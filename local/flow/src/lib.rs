@@ -1,17 +1,18 @@
 //! The whole flow, locally, from the project's real parts: the DataZone
-//! emulator (`datazone-local`), `cargo lambda watch` serving the Lambda
-//! runtime and Invoke APIs, the function binaries polling that runtime API as
-//! they would in Lambda, and the state machine definition executed by
+//! emulator (`datazone-local`), an S3-compatible server (moto's) for the
+//! harvest reports, `cargo lambda watch` serving the Lambda runtime and
+//! Invoke APIs, the function binaries polling that runtime API as they
+//! would in Lambda, and the state machine definition executed by
 //! aws-local-stepfunctions (`local/flow-runner`), whose Lambda tasks go
-//! through the Invoke API. The emulator's EventBridge events reach the
-//! run-status function the same way.
+//! through the Invoke API and which holds Step Functions' quotas. The
+//! emulator's EventBridge events reach the run-status function the same way.
 //!
-//! Each function runs as its own role: the chain adds to the seed one
-//! principal per function, with the policy and project memberships
-//! `template.yaml` gives that function's role, and hands each function
-//! process that principal's access key. The emulator enforces them, so a
-//! call a function's template policy does not allow fails here as it would
-//! in AWS.
+//! Each function runs as the template deploys it: with the environment
+//! `template.yaml` gives it, and as its own role: the chain adds to the
+//! seed one principal per function, with the policy and project memberships
+//! the template gives that function's role, and hands each function process
+//! that principal's access key. The emulator enforces them, so a call a
+//! function's template policy does not allow fails here as it would in AWS.
 //!
 //! The binaries must be built first (`cargo build --workspace --bins`, as
 //! the scripts do): running cargo from inside a test would wait on the build
@@ -27,14 +28,6 @@ use std::path::{Path, PathBuf};
 
 pub use chain::{ChainOptions, FunctionError, LocalChain};
 pub use runner::{FlowReport, FlowRun};
-
-/// The Lambda functions of the workspace, by binary name.
-pub const FUNCTIONS: &[&str] = &[
-    "start-runs",
-    "run-status",
-    "metadata-status",
-    "start-metadata-generation",
-];
 
 /// The domain, project and data sources of the sample seed.
 pub const SAMPLE_DOMAIN: &str = "dzd_sales2026";
@@ -72,6 +65,20 @@ pub fn binaries() -> PathBuf {
 /// Where the logs of every chain's processes go, a folder per chain.
 pub fn log_dir() -> PathBuf {
     workspace().join("target/local-flow-logs")
+}
+
+/// moto's S3-compatible server: `MOTO_SERVER` if set, else the one the
+/// scripts install.
+pub fn moto_server() -> PathBuf {
+    let path = std::env::var_os("MOTO_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join(".tools/venv/bin/moto_server"));
+    assert!(
+        path.exists(),
+        "moto_server not found at {}: run scripts/test, which installs it, or set MOTO_SERVER",
+        path.display()
+    );
+    path
 }
 
 /// `cargo-lambda`: `CARGO_LAMBDA` if set, else the one scripts/test installs.

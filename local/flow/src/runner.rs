@@ -8,7 +8,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::chain::{ChainOptions, LocalChain};
-use crate::{set_parameter, workspace};
+use crate::workspace;
 
 fn flow_runner() -> PathBuf {
     let runner = workspace().join("local/flow-runner");
@@ -37,16 +37,15 @@ fn parameter_args(command: &mut Command, parameters: &[(String, String)]) {
     }
 }
 
-/// Writes `options.seed` plus the functions' principals to `folder` and
-/// returns the seed's path and each function's access key.
-pub(crate) fn seed_with_function_principals(
-    options: &ChainOptions,
-    folder: &Path,
-) -> (PathBuf, Value) {
+/// Deploys the template locally: writes `options.seed` plus the
+/// functions' principals to `folder`, and returns the seed's path and each
+/// function's access key and environment (`{binary: {accessKeyId,
+/// environment}}`).
+pub(crate) fn deploy_locally(options: &ChainOptions, folder: &Path) -> (PathBuf, Value) {
     let seed = folder.join("seed.json");
-    let mut command = node("template-iam.mjs");
+    let mut command = node("template-local.mjs");
     command
-        .arg("seed")
+        .arg("deploy")
         .arg("--template")
         .arg(&options.template)
         .arg("--seed")
@@ -54,19 +53,19 @@ pub(crate) fn seed_with_function_principals(
         .arg("--out")
         .arg(&seed);
     parameter_args(&mut command, &options.parameters);
-    let output = command.output().expect("node runs template-iam.mjs");
+    let output = command.output().expect("node runs template-local.mjs");
     assert!(
         output.status.success(),
-        "the functions' principals could not be read from {}: {}",
+        "{} could not be deployed locally: {}",
         options.template.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    let keys = serde_json::from_slice(&output.stdout).expect("template-iam prints JSON");
-    (seed, keys)
+    let functions = serde_json::from_slice(&output.stdout).expect("template-local prints JSON");
+    (seed, functions)
 }
 
 impl LocalChain {
-    /// Executes the state machine of template.yaml through this chain.
+    /// Executes the state machine of the chain's template through this chain.
     pub fn run_flow(&self, flow: &FlowRun) -> FlowReport {
         let report_path = self
             .logs
@@ -82,15 +81,14 @@ impl LocalChain {
             .arg(flow.input.to_string())
             .arg("--execution-name")
             .arg(&flow.execution_name)
-            .arg("--wait-ms")
-            .arg(flow.wait_ms.map_or("real".to_owned(), |ms| ms.to_string()))
+            .arg("--time-scale")
+            .arg(self.time_scale.to_string())
             .arg("--report")
             .arg(&report_path);
-        let mut parameters = self.parameters.clone();
-        for (name, value) in &flow.parameters {
-            set_parameter(&mut parameters, name, value);
+        if let Some(ms) = flow.wait_ms {
+            command.arg("--wait-ms").arg(ms.to_string());
         }
-        parameter_args(&mut command, &parameters);
+        parameter_args(&mut command, &self.parameters);
         if !flow.print {
             command.arg("--quiet");
         }
@@ -104,6 +102,16 @@ impl LocalChain {
             report,
         }
     }
+
+    /// The full report of the harvest an execution summed up: every source
+    /// (`sources`), read from the report bucket.
+    pub fn harvest(&self, flow: &FlowReport) -> Value {
+        let location = flow.summary()["report"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no report location in {}", flow.report))
+            .to_owned();
+        self.s3_object(&location)
+    }
 }
 
 /// One execution of the state machine.
@@ -111,31 +119,22 @@ impl LocalChain {
 pub struct FlowRun {
     pub execution_name: String,
     pub input: Value,
-    /// Template parameters over the chain's (the state machine's settings;
-    /// those that shape IAM belong to the chain).
-    pub parameters: Vec<(String, String)>,
-    /// Milliseconds every Wait state takes instead of its seconds; `None`:
-    /// the seconds the state itself says (`SecondsPath`).
+    /// Milliseconds every Wait state takes; `None`: its seconds divided by
+    /// the chain's time scale.
     pub wait_ms: Option<u64>,
     /// Print the flow for a person (else the runner is quiet).
     pub print: bool,
 }
 
 impl FlowRun {
-    /// The chain's data sources, metadata generation on.
-    pub fn sample(execution_name: &str) -> Self {
+    /// An execution with an empty input: the deployment's selection.
+    pub fn named(execution_name: &str) -> Self {
         Self {
             execution_name: execution_name.to_owned(),
             input: Value::Object(Default::default()),
-            parameters: vec![("GenerateMetadata".into(), "true".into())],
-            wait_ms: Some(20),
+            wait_ms: None,
             print: false,
         }
-    }
-
-    pub fn parameter(mut self, name: &str, value: &str) -> Self {
-        set_parameter(&mut self.parameters, name, value);
-        self
     }
 }
 
@@ -144,8 +143,8 @@ impl FlowRun {
 pub struct FlowReport {
     /// The runner's verdict: the flow ran to its end (whatever the runs' outcomes).
     pub ran_to_the_end: bool,
-    /// `{status, output | error+cause, stateTransitions, notifications,
-    /// invocations, waits, retries}`.
+    /// `{status, output | error+cause, stateTransitions, visits, quotas,
+    /// notifications, invocations, waits, retries}`.
     pub report: Value,
 }
 
@@ -154,26 +153,19 @@ impl FlowReport {
         self.report["status"].as_str().unwrap_or("NO REPORT")
     }
 
-    /// The per-data-source results, from the output or, for a failed
-    /// execution, from the cause the state machine wrote.
-    pub fn data_sources(&self) -> Vec<Value> {
-        let summary = if self.status() == "SUCCEEDED" {
+    /// The error a failed execution ended with.
+    pub fn error(&self) -> &str {
+        self.report["error"].as_str().unwrap_or_default()
+    }
+
+    /// The harvest's summary: the output of a succeeded execution, or the
+    /// cause the state machine wrote for a failed one.
+    pub fn summary(&self) -> Value {
+        if self.status() == "SUCCEEDED" {
             self.report["output"].clone()
         } else {
             serde_json::from_str(self.report["cause"].as_str().unwrap_or("{}"))
                 .unwrap_or(Value::Null)
-        };
-        summary["dataSources"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// The result for one data source.
-    pub fn data_source(&self, id: &str) -> Value {
-        self.data_sources()
-            .into_iter()
-            .find(|result| result["dataSourceId"] == id)
-            .unwrap_or_else(|| panic!("no result for {id} in {}", self.report))
+        }
     }
 }

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::Error;
 
@@ -77,6 +77,14 @@ macro_rules! identifier {
 
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+        }
+
+        /// Read back from what this project wrote: checked again.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = String::deserialize(deserializer)?;
+                Self::parse(stringify!($name), value).map_err(serde::de::Error::custom)
             }
         }
 

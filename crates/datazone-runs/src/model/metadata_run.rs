@@ -1,6 +1,6 @@
 //! A metadata generation run, as GetMetadataGenerationRun returns it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::timestamp::Timestamp;
 use crate::model::wire_enum::wire_enum;
@@ -47,7 +47,7 @@ pub struct MetadataGenerationTarget {
 }
 
 /// `MetadataGenerationRunTypeStat`: how one generation type went.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MetadataGenerationTypeStat {
     #[serde(rename = "type")]
@@ -75,6 +75,12 @@ pub struct MetadataGenerationRun {
     pub created_at: Option<Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
+    /// When DataZone answered with this, by DataZone's clock (the answer's
+    /// `Date` header): a run's age is measured against it, so neither a
+    /// skewed local clock nor a time-compressed local DataZone bends the
+    /// waits. `None` when not known; the local clock is used then.
+    #[serde(skip)]
+    pub observed_at: Option<Timestamp>,
 }
 
 #[cfg(test)]

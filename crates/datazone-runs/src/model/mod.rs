@@ -2,6 +2,7 @@
 //! against the model, runs and metadata generation runs with open status
 //! enums, and the normalized outcome of each.
 
+pub mod data_source;
 pub mod ids;
 pub mod metadata_run;
 pub mod outcome;

@@ -1,6 +1,6 @@
 //! A data source run, with every field GetDataSourceRun returns.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::timestamp::Timestamp;
 use crate::model::wire_enum::wire_enum;
@@ -63,7 +63,7 @@ wire_enum!(
 );
 
 /// `RunStatisticsForAssets`; a count DataZone leaves out is zero.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AssetStatistics {
     pub added: i32,
@@ -74,7 +74,7 @@ pub struct AssetStatistics {
 }
 
 /// `DataSourceErrorMessage`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunError {
     pub error_type: DataSourceErrorType,
@@ -109,6 +109,12 @@ pub struct DataSourceRun {
     pub started_at: Option<Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<Timestamp>,
+    /// When DataZone answered with this, by DataZone's clock (the answer's
+    /// `Date` header): a run's age is measured against it, so neither a
+    /// skewed local clock nor a time-compressed local DataZone bends the
+    /// waits. `None` when not known; the local clock is used then.
+    #[serde(skip)]
+    pub observed_at: Option<Timestamp>,
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Milliseconds since the Unix epoch, written out as ISO-8601 (`…Z`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,6 +52,15 @@ impl Serialize for Timestamp {
     }
 }
 
+/// Reads back what [`Serialize`] wrote: ISO-8601 with a zone.
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let time = DateTime::from_str(&text, Format::DateTime).map_err(serde::de::Error::custom)?;
+        Ok(Self::from(&time))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +73,14 @@ mod tests {
             serde_json::to_string(&t).unwrap(),
             "\"2023-11-14T22:13:20.123Z\""
         );
+    }
+
+    #[test]
+    fn reads_back_what_it_writes() {
+        let t = Timestamp::from_epoch_millis(1_700_000_000_123);
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<Timestamp>(&json).unwrap(), t);
+        assert!(serde_json::from_str::<Timestamp>("\"yesterday\"").is_err());
     }
 
     #[test]

@@ -4,9 +4,12 @@
 //! metadata generation for what a run imported.
 
 pub mod fan_out;
+pub mod harvest;
 pub mod metadata;
+pub mod pace;
 pub mod pages;
 pub mod polling;
+pub mod select;
 pub mod start;
 pub mod status;
 pub mod token;

@@ -160,7 +160,8 @@ pub async fn check_run(
     polling: &PollingPolicy,
 ) -> Result<RunOutcome, Error> {
     let found = datazone.get_data_source_run(domain, run).await?;
-    Ok(RunOutcome::assess(found, origin, Timestamp::now(), polling))
+    let now = found.observed_at.unwrap_or_else(Timestamp::now);
+    Ok(RunOutcome::assess(found, origin, now, polling))
 }
 
 /// Reads a metadata generation run and assesses it now.
@@ -172,7 +173,8 @@ pub async fn check_metadata_run(
     polling: &PollingPolicy,
 ) -> Result<MetadataOutcome, Error> {
     let found = datazone.get_metadata_generation_run(domain, run).await?;
-    let outcome = MetadataOutcome::assess(found, origin, Timestamp::now(), polling);
+    let now = found.observed_at.unwrap_or_else(Timestamp::now);
+    let outcome = MetadataOutcome::assess(found, origin, now, polling);
     tracing::info!(
         status = outcome.status.as_ref().map(|status| status.as_str()),
         outcome = ?outcome.outcome,

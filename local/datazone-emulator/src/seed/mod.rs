@@ -86,6 +86,12 @@ pub struct DataSourceSeed {
     /// `GLUE`, `REDSHIFT`, …
     #[serde(rename = "type", default = "default_data_source_type")]
     pub data_source_type: String,
+    /// `DataSourceStatus` as ListDataSources reports it.
+    #[serde(default = "default_data_source_status")]
+    pub status: String,
+    /// `EnableSetting`: `ENABLED` or `DISABLED`.
+    #[serde(default = "default_enable_setting")]
+    pub enable_setting: String,
     /// Scripts for successive runs; the last one repeats.
     #[serde(default)]
     pub runs: Vec<RunScript>,
@@ -103,6 +109,14 @@ fn default_data_source_type() -> String {
     "GLUE".into()
 }
 
+fn default_data_source_status() -> String {
+    "READY".into()
+}
+
+fn default_enable_setting() -> String {
+    "ENABLED".into()
+}
+
 /// Faults the seed asks for; command-line flags take precedence.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -114,6 +128,10 @@ pub struct FaultSeed {
     pub internal_error_rate: Option<f64>,
     #[serde(default)]
     pub latency_ms: Option<u64>,
+    /// `{"afterRequests": N, "seconds": S}`: every request refused for S
+    /// emulated seconds after the first N.
+    #[serde(default)]
+    pub outage: Option<crate::faults::Outage>,
 }
 
 impl Seed {
@@ -154,6 +172,18 @@ impl Seed {
                         source.id, source.project_id
                     ));
                 }
+                model::one_of(
+                    "dataSources[].status",
+                    &source.status,
+                    model::DATA_SOURCE_STATUSES,
+                )
+                .map_err(problem)?;
+                model::one_of(
+                    "dataSources[].enableSetting",
+                    &source.enable_setting,
+                    &["ENABLED", "DISABLED"],
+                )
+                .map_err(problem)?;
                 for script in &source.runs {
                     script.check().map_err(problem)?;
                 }
@@ -291,6 +321,26 @@ mod tests {
             let error = Seed::parse(&seed(script)).unwrap_err();
             assert!(error.contains(problem), "{script}: {error}");
         }
+    }
+
+    #[test]
+    fn a_data_source_status_or_setting_outside_the_model_is_refused() {
+        let source = |fields: &str| {
+            format!(
+                r#"{{"domains": [{{"id": "dzd_a", "name": "x", "projects": [{{"id": "p", "name": "p"}}],
+                "dataSources": [{{"id": "s", "name": "s", "projectId": "p", {fields}}}]}}]}}"#
+            )
+        };
+        assert!(
+            Seed::parse(&source(
+                r#""status": "RUNNING", "enableSetting": "DISABLED""#
+            ))
+            .is_ok()
+        );
+        let error = Seed::parse(&source(r#""status": "SLEEPY""#)).unwrap_err();
+        assert!(error.contains("dataSources[].status"), "{error}");
+        let error = Seed::parse(&source(r#""enableSetting": "MAYBE""#)).unwrap_err();
+        assert!(error.contains("dataSources[].enableSetting"), "{error}");
     }
 
     #[test]

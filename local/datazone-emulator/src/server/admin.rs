@@ -10,13 +10,14 @@ use super::{App, respond};
 use crate::api_error::{ApiError, ErrorShape};
 use crate::request::Request;
 
-pub async fn unknown_operation() -> Response {
+pub async fn unknown_operation(State(app): State<App>) -> Response {
     respond(
         Err(ApiError::new(
             ErrorShape::UnknownOperation,
             "no DataZone operation the emulator serves matches this method and path",
         )),
         0,
+        app.now(),
     )
 }
 
@@ -53,6 +54,6 @@ pub async fn clock(State(app): State<App>, body: Bytes) -> Response {
             app.advance_clock(seconds);
             axum::Json(json!({"advancedSeconds": seconds})).into_response()
         }
-        Err(error) => respond(Err(error), 0),
+        Err(error) => respond(Err(error), 0, app.now()),
     }
 }

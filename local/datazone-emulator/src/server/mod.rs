@@ -7,7 +7,7 @@ mod admin;
 
 pub mod routes;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 
 use crate::api_error::{ApiError, ApiResult, ErrorShape};
 use crate::authorization::{Caller, Mode, Principals, Signature};
-use crate::clock::Millis;
+use crate::clock::{Millis, http_date};
 use crate::events::{Delivery, envelope};
 use crate::faults::{Faults, Verdict};
 use crate::request::Request;
@@ -34,6 +34,28 @@ const EVENTS_KEPT: usize = 10_000;
 struct OperationCount {
     total: u64,
     by_status: BTreeMap<u16, u64>,
+    /// The most requests seen within one emulated second, whatever their
+    /// answer: what a test compares with the operation's quota.
+    peak_per_second: u64,
+    /// Emulated times of the requests of the last emulated second.
+    #[serde(skip)]
+    last_second: VecDeque<Millis>,
+}
+
+impl OperationCount {
+    fn record(&mut self, status: u16, at: Millis) {
+        self.total += 1;
+        *self.by_status.entry(status).or_default() += 1;
+        while self
+            .last_second
+            .front()
+            .is_some_and(|first| at - first >= 1000)
+        {
+            self.last_second.pop_front();
+        }
+        self.last_second.push_back(at);
+        self.peak_per_second = self.peak_per_second.max(self.last_second.len() as u64);
+    }
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -102,6 +124,11 @@ impl App {
 
     pub fn counters(&self) -> Value {
         serde_json::to_value(&*lock(&self.0.counters)).unwrap_or_default()
+    }
+
+    /// Emulated now.
+    pub fn now(&self) -> Millis {
+        lock(&self.0.store).now()
     }
 
     pub fn events(&self) -> Vec<Value> {
@@ -178,10 +205,11 @@ impl App {
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
+        let arrived = lock(&self.0.store).now();
         let result = Signature::from_headers(headers)
             .and_then(|signature| self.caller(&signature, operation, domain))
             .and_then(|caller| {
-                self.judge(operation)?;
+                self.judge(operation, arrived)?;
                 let mut store = lock(&self.0.store);
                 let now = store.now();
                 // Transitions due before this request are emitted before its own.
@@ -191,14 +219,14 @@ impl App {
                 result
             });
         let request_id = self.0.requests.fetch_add(1, Ordering::Relaxed);
-        let response = respond(result, request_id);
+        let answered = lock(&self.0.store).now();
+        let response = respond(result, request_id, answered);
         let status = response.status().as_u16();
-        {
-            let mut counters = lock(&self.0.counters);
-            let count = counters.operations.entry(operation).or_default();
-            count.total += 1;
-            *count.by_status.entry(status).or_default() += 1;
-        }
+        lock(&self.0.counters)
+            .operations
+            .entry(operation)
+            .or_default()
+            .record(status, arrived);
         if status >= 400 {
             let error_type = response
                 .headers()
@@ -239,8 +267,8 @@ impl App {
             .map(Caller::Principal)
     }
 
-    fn judge(&self, operation: &str) -> ApiResult<()> {
-        match lock(&self.0.faults).judge(operation) {
+    fn judge(&self, operation: &str, now: Millis) -> ApiResult<()> {
+        match lock(&self.0.faults).judge(operation, now) {
             Verdict::Proceed => Ok(()),
             Verdict::Throttle => Err(ApiError::new(
                 ErrorShape::Throttling,
@@ -250,14 +278,22 @@ impl App {
                 ErrorShape::InternalServer,
                 "An internal error occurred (injected by datazone-local)",
             )),
+            Verdict::Outage => Err(ApiError::new(
+                ErrorShape::InternalServer,
+                "The service is unavailable (an outage injected by datazone-local)",
+            )),
         }
     }
 }
 
-fn respond(result: ApiResult<Value>, request_id: u64) -> Response {
+/// The answer to one request, with the headers AWS sends on every answer:
+/// the request id, and the `Date` by the emulator's (emulated) clock.
+fn respond(result: ApiResult<Value>, request_id: u64, answered: Millis) -> Response {
     let request_id = HeaderValue::from_str(&format!("datazone-local-{request_id:012}"))
         .unwrap_or(HeaderValue::from_static("datazone-local"));
-    match result {
+    let date = HeaderValue::from_str(&http_date(answered))
+        .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"));
+    let mut response = match result {
         Ok(body) => (
             StatusCode::OK,
             [(
@@ -284,5 +320,7 @@ fn respond(result: ApiResult<Value>, request_id: u64) -> Response {
             json!({ "message": error.message }).to_string(),
         )
             .into_response(),
-    }
+    };
+    response.headers_mut().insert(header::DATE, date);
+    response
 }

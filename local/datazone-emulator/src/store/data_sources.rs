@@ -23,8 +23,8 @@ impl Store {
         summary.insert("dataSourceId".into(), json!(source.id));
         summary.insert("name".into(), json!(source.name));
         summary.insert("type".into(), json!(source.data_source_type));
-        summary.insert("status".into(), json!("READY"));
-        summary.insert("enableSetting".into(), json!("ENABLED"));
+        summary.insert("status".into(), json!(source.status));
+        summary.insert("enableSetting".into(), json!(source.enable_setting));
         summary.insert("createdAt".into(), json!(iso8601(domain.created_at)));
         summary.insert("updatedAt".into(), json!(iso8601(domain.created_at)));
         let last = self
@@ -102,7 +102,11 @@ impl Store {
                     .is_none_or(|kind| &source.data_source_type == kind)
             })
             .filter(|source| query.get("name").is_none_or(|name| &source.name == name))
-            .filter(|_| query.get("status").is_none_or(|status| status == "READY"))
+            .filter(|source| {
+                query
+                    .get("status")
+                    .is_none_or(|status| status == &source.status)
+            })
             .map(|source| {
                 (
                     source.id.clone(),

@@ -258,7 +258,7 @@ impl Store {
             target_revision,
             types,
             created_at: now,
-            finishes_at: now + self.clock.scaled(script.seconds),
+            finishes_at: now + crate::clock::millis(script.seconds),
             script,
             canceled_at: None,
             finish_reported: false,

@@ -153,8 +153,8 @@ impl Store {
             finish_reported,
         } = run;
         let id = id.unwrap_or_else(|| self.new_id());
-        let started_at = created_at + self.clock.scaled(script.requested_seconds);
-        let stopped_at = started_at + self.clock.scaled(script.running_seconds);
+        let started_at = created_at + crate::clock::millis(script.requested_seconds);
+        let stopped_at = started_at + crate::clock::millis(script.running_seconds);
         let configuration_snapshot =
             json!({"type": source.data_source_type, "name": source.name}).to_string();
         let get_errors = script.get_errors.iter().cloned().collect();

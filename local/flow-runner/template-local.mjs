@@ -1,8 +1,9 @@
-// The template's IAM, for tools outside node:
+// The template as deployed locally, for tools outside node:
 //   policies --template T [--parameter N=V]...   every policy document, as JSON
-//   seed --template T --seed IN --out OUT [--parameter N=V]...
+//   deploy --template T --seed IN --out OUT [--parameter N=V]...
 //       writes IN with the functions' principals added (the roles the
-//       template gives them) and prints {function: accessKeyId} as JSON
+//       template gives them) and prints, as JSON, each function's access
+//       key and environment: {binary: {accessKeyId, environment}}
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { functionPrincipals, policyDocuments } from "./iam.mjs";
@@ -17,24 +18,27 @@ const { values: args, positionals } = parseArgs({
     out: { type: "string" },
   },
 });
-const deployment = new Deployment(args.template, parameterOverrides(args.parameter, "template-iam"));
+const deployment = new Deployment(args.template, parameterOverrides(args.parameter, "template-local"));
 switch (positionals[0]) {
   case "policies":
     console.log(JSON.stringify(policyDocuments(deployment), null, 2));
     break;
-  case "seed": {
+  case "deploy": {
     if (!args.seed || !args.out) {
-      console.error("template-iam seed: --seed IN and --out OUT are required");
+      console.error("template-local deploy: --seed IN and --out OUT are required");
       process.exit(2);
     }
     const seed = JSON.parse(readFileSync(args.seed, "utf8"));
     const principals = functionPrincipals(deployment);
-    seed.principals = [...(seed.principals ?? []), ...principals.map(({ function: _, ...principal }) => principal)];
+    seed.principals = [...(seed.principals ?? []), ...principals.map(({ function: _, logicalId: __, ...principal }) => principal)];
     writeFileSync(args.out, JSON.stringify(seed, null, 2));
-    console.log(JSON.stringify(Object.fromEntries(principals.map((p) => [p.function, p.accessKeyId]))));
+    console.log(JSON.stringify(Object.fromEntries(principals.map((p) => [
+      p.function,
+      { accessKeyId: p.accessKeyId, environment: deployment.functionEnvironment(p.logicalId) },
+    ]))));
     break;
   }
   default:
-    console.error("usage: template-iam policies|seed --template T [--parameter NAME=VALUE]...");
+    console.error("usage: template-local policies|deploy --template T [--parameter NAME=VALUE]...");
     process.exit(2);
 }

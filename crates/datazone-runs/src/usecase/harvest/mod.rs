@@ -1,0 +1,13 @@
+//! A harvest: one execution's selected sources, started at most once each,
+//! followed to their final status, with metadata generation for what they
+//! imported. Its record ([`record::Harvest`]) is advanced in rounds that
+//! each fit a time budget and the request quotas: [`start::start_round`]
+//! and [`follow::follow_round`]; [`summary::Summary`] is what it came to,
+//! bounded whatever its size. [`steps`] takes the rounds as an execution
+//! does, over a record kept behind the [`crate::port::ReportStore`] port.
+
+pub mod follow;
+pub mod record;
+pub mod start;
+pub mod steps;
+pub mod summary;

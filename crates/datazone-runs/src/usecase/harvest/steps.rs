@@ -1,0 +1,215 @@
+//! A harvest's two steps as an execution takes them, each one round over
+//! the record kept in the report store: starting (selecting the sources on
+//! the first round), then following until every source is done. Each step
+//! loads the record, advances it within its round's time, and saves it
+//! before answering, so a step repeated after a crash resumes from what the
+//! last one saved and starts nothing twice (the client tokens derive from
+//! the trigger).
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::Error;
+use crate::model::ids::DomainId;
+use crate::port::{DataZone, ReportStore};
+use crate::usecase::harvest::follow::{FollowRound, follow_round};
+use crate::usecase::harvest::record::{Harvest, SourceRecord};
+use crate::usecase::harvest::start::{StartRound, start_round};
+use crate::usecase::harvest::summary::Summary;
+use crate::usecase::pace::{Budget, Pacer};
+use crate::usecase::select::{Selection, select_sources};
+
+/// Characters an execution name may keep in a record key.
+fn is_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+/// The longest name a record key keeps whole.
+const LONGEST_NAME: usize = 200;
+
+/// Where the record of the harvest `execution_id` of `domain` is kept:
+/// `<prefix><domain>/<name>.json`. The name is the execution's name for a
+/// Step Functions execution ARN (`arn:…:states:…:execution:<machine>:<name>`),
+/// else the whole id; characters other than letters, digits, `-`, `_` and
+/// `.` become `_`, and a name longer than 200 characters is cut and ends
+/// with a digest of the whole id, so two ids never share a key.
+pub fn record_key(prefix: &str, domain: &DomainId, execution_id: &str) -> String {
+    let parts: Vec<&str> = execution_id.split(':').collect();
+    let name = match parts.as_slice() {
+        ["arn", _, "states", _, _, "execution", _, name] => name,
+        _ => execution_id,
+    };
+    let mut name: String = name
+        .chars()
+        .map(|c| if is_key_char(c) { c } else { '_' })
+        .collect();
+    if name.len() > LONGEST_NAME {
+        let digest = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, execution_id.as_bytes());
+        name.truncate(LONGEST_NAME - 37);
+        name = format!("{name}-{digest}");
+    }
+    format!("{prefix}{domain}/{name}.json")
+}
+
+/// A start step: which harvest, which sources, how to start them.
+#[derive(Debug)]
+pub struct StartStep<'a> {
+    pub key: &'a str,
+    pub trigger_id: &'a str,
+    pub domain: &'a DomainId,
+    /// Resolved on the first round only.
+    pub selection: &'a Selection,
+    /// Paces the List calls of the selection.
+    pub list_pacer: &'a Pacer,
+    pub round: StartRound<'a>,
+}
+
+/// What a start step tells the state machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartReport {
+    pub domain_id: DomainId,
+    pub trigger_id: String,
+    /// The record's key, for the next steps.
+    pub report_key: String,
+    /// Where the record is, for people.
+    pub report: String,
+    pub selected: usize,
+    /// Sources still to start: 0 ends the start steps.
+    pub remaining: usize,
+    /// How long to wait before the next start step.
+    pub retry_after_seconds: u64,
+}
+
+/// A round that could not make one call would hand the same work to the
+/// next round forever: the function's time is too short for its calls.
+fn ensure_time_for_a_call(budget: Budget, call_allowance: Duration) -> Result<(), Error> {
+    if budget.allows(call_allowance) {
+        Ok(())
+    } else {
+        Err(Error::invalid_configuration(
+            "Timeout",
+            format!(
+                "the function's time leaves none for one DataZone call ({} s): raise its timeout or lower DATAZONE_OPERATION_TIMEOUT_SECONDS",
+                call_allowance.as_secs()
+            ),
+        ))
+    }
+}
+
+/// Loads the harvest (or selects its sources and creates it), starts what
+/// the round allows, and saves it.
+pub async fn start_step(
+    datazone: &impl DataZone,
+    store: &impl ReportStore,
+    step: &StartStep<'_>,
+) -> Result<StartReport, Error> {
+    ensure_time_for_a_call(step.round.budget, step.round.call_allowance)?;
+    let mut harvest = match store.load(step.key).await? {
+        Some(harvest) => harvest,
+        None => {
+            let selected =
+                select_sources(datazone, step.domain, step.selection, step.list_pacer).await?;
+            tracing::info!(
+                selected = selected.sources.len(),
+                denied_projects = selected.denied_projects.len(),
+                "data sources selected"
+            );
+            let sources = selected
+                .sources
+                .into_iter()
+                .map(|source| SourceRecord::to_start(source.id, source.name))
+                .collect();
+            let mut harvest =
+                Harvest::new(step.trigger_id.to_owned(), step.domain.clone(), sources);
+            harvest.denied_projects = selected
+                .denied_projects
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            harvest
+        }
+    };
+    let progress = start_round(datazone, &mut harvest, &step.round).await;
+    store.save(step.key, &harvest).await?;
+    Ok(StartReport {
+        domain_id: harvest.domain_id,
+        trigger_id: harvest.trigger_id,
+        report_key: step.key.to_owned(),
+        report: store.location(step.key),
+        selected: harvest.sources.len(),
+        remaining: progress.remaining,
+        retry_after_seconds: progress.retry_after_seconds,
+    })
+}
+
+/// What a follow step tells the state machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowReport {
+    /// Sources not done: 0 ends the follow steps.
+    pub pending: usize,
+    pub next_wait_seconds: u64,
+    /// What the harvest came to, once every source is done.
+    pub summary: Option<Summary>,
+}
+
+/// Loads the harvest under `key`, follows it one round, and saves it.
+pub async fn follow_step(
+    datazone: &impl DataZone,
+    store: &impl ReportStore,
+    key: &str,
+    round: &FollowRound<'_>,
+) -> Result<FollowReport, Error> {
+    ensure_time_for_a_call(round.budget, round.call_allowance)?;
+    let mut harvest = store.load(key).await?.ok_or_else(|| {
+        Error::ReportRefused(format!(
+            "no harvest record under {key}: the start step saves it first"
+        ))
+    })?;
+    let progress = follow_round(datazone, &mut harvest, round).await;
+    store.save(key, &harvest).await?;
+    Ok(FollowReport {
+        pending: progress.pending,
+        next_wait_seconds: progress.next_wait_seconds,
+        summary: (progress.pending == 0).then(|| Summary::of(&harvest, store.location(key))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_key_is_named_after_the_execution() {
+        let domain = DomainId::parse("domainId", "dzd_sales2026").unwrap();
+        assert_eq!(
+            record_key(
+                "harvests/",
+                &domain,
+                "arn:aws:states:eu-west-1:123456789012:execution:Ingestion:nightly-2026"
+            ),
+            "harvests/dzd_sales2026/nightly-2026.json"
+        );
+        assert_eq!(
+            record_key("", &domain, "nightly-2026-11-21T02:00:00Z"),
+            "dzd_sales2026/nightly-2026-11-21T02_00_00Z.json"
+        );
+        let scheduled = "arn:aws:scheduler:eu-west-1:123456789012:schedule/default/nightly@2026-11-21T02:00:00Z";
+        assert_eq!(
+            record_key("", &domain, scheduled),
+            "dzd_sales2026/arn_aws_scheduler_eu-west-1_123456789012_schedule_default_nightly_2026-11-21T02_00_00Z.json"
+        );
+        let long = |last: char| format!("{}{last}", "x".repeat(300));
+        let (a, b) = (
+            record_key("", &domain, &long('a')),
+            record_key("", &domain, &long('b')),
+        );
+        assert_ne!(a, b, "cut names keep apart by their digest");
+        assert_eq!(
+            a.len(),
+            "dzd_sales2026/".len() + LONGEST_NAME + ".json".len()
+        );
+    }
+}

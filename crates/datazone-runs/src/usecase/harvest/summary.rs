@@ -1,0 +1,296 @@
+//! What a harvest came to, bounded whatever its size: counts by outcome,
+//! the first failures, and where the full report is. It is what the state
+//! machine carries, notifies and fails with: Step Functions takes at most
+//! 256 KiB for a state's input or output and 32,768 characters for a Fail
+//! state's cause ("Step Functions service quotas").
+
+use serde::Serialize;
+
+use crate::error::ErrorReport;
+use crate::model::ids::DomainId;
+use crate::model::run::DataSourceRunStatus;
+use crate::usecase::harvest::record::{AssetOutcome, Harvest, SourceOutcome, Stage};
+
+/// Failures listed in a summary; the rest are counted.
+pub const LISTED_FAILURES: usize = 20;
+/// Characters of an error message a summary keeps.
+pub const MESSAGE_CHARACTERS: usize = 200;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceCounts {
+    pub selected: usize,
+    pub succeeded: usize,
+    pub partially_succeeded: usize,
+    pub failed: usize,
+    pub not_started: usize,
+    pub quota_exhausted: usize,
+    pub polling_limit_reached: usize,
+    pub check_failed: usize,
+    pub unknown_status: usize,
+    /// Not done yet.
+    pub pending: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssetCounts {
+    pub assets: usize,
+    pub succeeded: usize,
+    pub partially_succeeded: usize,
+    pub failed: usize,
+    pub canceled: usize,
+    pub not_started: usize,
+    pub polling_limit_reached: usize,
+    pub check_failed: usize,
+    pub unknown_status: usize,
+    pub pending: usize,
+}
+
+/// One failed source, as the summary lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListedFailure {
+    pub data_source_id: String,
+    pub outcome: SourceOutcome,
+    pub run_id: Option<String>,
+    pub status: Option<DataSourceRunStatus>,
+    /// The automation's error, or the run's own (`errorType: errorDetail`).
+    pub error: Option<ErrorReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub trigger_id: String,
+    pub domain_id: DomainId,
+    pub sources: SourceCounts,
+    pub metadata_generation: AssetCounts,
+    /// Whether any source failed: the execution then fails.
+    pub any_failed: bool,
+    /// Projects of a whole-domain selection left out: no access to their sources.
+    pub projects_denied: Vec<String>,
+    /// Whether any source partly succeeded or was skipped, or any project
+    /// left out: worth a notification.
+    pub any_warning: bool,
+    /// The first failures.
+    pub failures: Vec<ListedFailure>,
+    /// Failures not listed.
+    pub more_failures: usize,
+    /// Where the full report is.
+    pub report: String,
+}
+
+/// `message` cut to [`MESSAGE_CHARACTERS`], control characters (which JSON
+/// writes six characters long) turned to spaces.
+fn shortened(message: &str) -> String {
+    let mut kept: String = message
+        .chars()
+        .take(MESSAGE_CHARACTERS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if message.chars().nth(MESSAGE_CHARACTERS).is_some() {
+        kept.push('…');
+    }
+    kept
+}
+
+impl Summary {
+    pub fn of(harvest: &Harvest, report: String) -> Self {
+        let mut sources = SourceCounts {
+            selected: harvest.sources.len(),
+            ..SourceCounts::default()
+        };
+        let mut assets = AssetCounts::default();
+        let mut failures = Vec::new();
+        for source in &harvest.sources {
+            match source.outcome {
+                None => sources.pending += 1,
+                Some(outcome) => {
+                    let count = match outcome {
+                        SourceOutcome::Succeeded => &mut sources.succeeded,
+                        SourceOutcome::PartiallySucceeded => &mut sources.partially_succeeded,
+                        SourceOutcome::Failed => &mut sources.failed,
+                        SourceOutcome::NotStarted => &mut sources.not_started,
+                        SourceOutcome::QuotaExhausted => &mut sources.quota_exhausted,
+                        SourceOutcome::PollingLimitReached => &mut sources.polling_limit_reached,
+                        SourceOutcome::CheckFailed => &mut sources.check_failed,
+                        SourceOutcome::UnknownStatus => &mut sources.unknown_status,
+                    };
+                    *count += 1;
+                    if outcome.is_failure() {
+                        failures.push(source);
+                    }
+                }
+            }
+            if source.stage != Stage::Done && source.outcome.is_some() {
+                sources.pending += 1;
+            }
+            for asset in &source.metadata {
+                assets.assets += 1;
+                let count = match asset.outcome {
+                    None => &mut assets.pending,
+                    Some(AssetOutcome::Succeeded) => &mut assets.succeeded,
+                    Some(AssetOutcome::PartiallySucceeded) => &mut assets.partially_succeeded,
+                    Some(AssetOutcome::Failed) => &mut assets.failed,
+                    Some(AssetOutcome::Canceled) => &mut assets.canceled,
+                    Some(AssetOutcome::NotStarted) => &mut assets.not_started,
+                    Some(AssetOutcome::PollingLimitReached) => &mut assets.polling_limit_reached,
+                    Some(AssetOutcome::CheckFailed) => &mut assets.check_failed,
+                    Some(AssetOutcome::UnknownStatus) => &mut assets.unknown_status,
+                };
+                *count += 1;
+            }
+        }
+        let more_failures = failures.len().saturating_sub(LISTED_FAILURES);
+        let listed = failures
+            .into_iter()
+            .take(LISTED_FAILURES)
+            .map(|source| ListedFailure {
+                data_source_id: source.data_source_id.to_string(),
+                outcome: source.outcome.unwrap_or(SourceOutcome::Failed),
+                run_id: source.run_id.clone(),
+                status: source.status.clone(),
+                error: source
+                    .error
+                    .clone()
+                    .or_else(|| {
+                        source.run_error.as_ref().map(|error| ErrorReport {
+                            name: error.error_type.to_string(),
+                            message: error.error_detail.clone().unwrap_or_default(),
+                        })
+                    })
+                    .map(|error| ErrorReport {
+                        message: shortened(&error.message),
+                        name: error.name,
+                    }),
+            })
+            .collect::<Vec<_>>();
+        Self {
+            trigger_id: harvest.trigger_id.clone(),
+            domain_id: harvest.domain_id.clone(),
+            any_failed: !listed.is_empty(),
+            any_warning: sources.partially_succeeded > 0
+                || sources.quota_exhausted > 0
+                || !harvest.denied_projects.is_empty(),
+            projects_denied: harvest
+                .denied_projects
+                .iter()
+                .take(LISTED_FAILURES)
+                .cloned()
+                .collect(),
+            sources,
+            metadata_generation: assets,
+            failures: listed,
+            more_failures,
+            report,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ids::DataSourceId;
+    use crate::usecase::harvest::record::{AssetRecord, SourceRecord};
+
+    fn source(id: usize, outcome: Option<SourceOutcome>, stage: Stage) -> SourceRecord {
+        let mut record =
+            SourceRecord::to_start(DataSourceId::parse("id", format!("ds_{id}")).unwrap(), None);
+        record.stage = stage;
+        record.outcome = outcome;
+        record
+    }
+
+    fn harvest(sources: Vec<SourceRecord>) -> Harvest {
+        Harvest::new(
+            "exec-1".into(),
+            DomainId::parse("domainId", "dzd_sales2026").unwrap(),
+            sources,
+        )
+    }
+
+    #[test]
+    fn counts_every_outcome_and_lists_failures_first_found() {
+        let mut sources = vec![
+            source(0, Some(SourceOutcome::Succeeded), Stage::Done),
+            source(1, Some(SourceOutcome::PartiallySucceeded), Stage::Done),
+            source(2, Some(SourceOutcome::QuotaExhausted), Stage::Done),
+            source(3, Some(SourceOutcome::Failed), Stage::Done),
+            source(4, Some(SourceOutcome::CheckFailed), Stage::Done),
+            source(5, None, Stage::Following),
+            source(6, Some(SourceOutcome::Succeeded), Stage::GeneratingMetadata),
+        ];
+        let mut asset = AssetRecord::to_start("ast_1".into(), "orders".into());
+        asset.finish(AssetOutcome::Failed, None);
+        sources[6].metadata = vec![asset, AssetRecord::to_start("ast_2".into(), "lines".into())];
+        let summary = Summary::of(&harvest(sources), "s3://bucket/key".into());
+        assert_eq!(
+            summary.sources,
+            SourceCounts {
+                selected: 7,
+                succeeded: 2,
+                partially_succeeded: 1,
+                failed: 1,
+                quota_exhausted: 1,
+                check_failed: 1,
+                pending: 2,
+                ..SourceCounts::default()
+            }
+        );
+        assert_eq!(
+            summary.metadata_generation,
+            AssetCounts {
+                assets: 2,
+                failed: 1,
+                pending: 1,
+                ..AssetCounts::default()
+            }
+        );
+        let failed: Vec<&str> = summary
+            .failures
+            .iter()
+            .map(|failure| failure.data_source_id.as_str())
+            .collect();
+        assert_eq!(failed, ["ds_3", "ds_4"]);
+        assert!(summary.any_failed && summary.any_warning);
+        assert_eq!(summary.report, "s3://bucket/key");
+    }
+
+    #[test]
+    fn a_summary_stays_far_below_a_fail_states_cause_limit_at_any_size() {
+        // The worst case: every source failed with a long message full of
+        // characters JSON escapes; the cause is the summary's JSON text
+        // (States.JsonToString).
+        let message = "\"\\\u{1}é".repeat(1000);
+        let sources = (0..10_000)
+            .map(|id| {
+                let mut record = source(id, Some(SourceOutcome::NotStarted), Stage::Done);
+                record.error = Some(ErrorReport {
+                    name: "DataZone.AccessDeniedException".into(),
+                    message: message.clone(),
+                });
+                record
+            })
+            .collect();
+        let summary = Summary::of(&harvest(sources), "s3://bucket/key".into());
+        assert_eq!(
+            (summary.failures.len(), summary.more_failures),
+            (LISTED_FAILURES, 10_000 - LISTED_FAILURES)
+        );
+        let cause = serde_json::to_string(&summary).unwrap();
+        // Step Functions' limit on a Fail state's cause: 32,768 characters;
+        // half of it at most.
+        assert!(
+            cause.chars().count() < 32_768 / 2,
+            "{} characters",
+            cause.len()
+        );
+        let first = &summary.failures[0].error.as_ref().unwrap().message;
+        assert_eq!(
+            first.chars().count(),
+            MESSAGE_CHARACTERS + 1,
+            "cut, with an ellipsis"
+        );
+    }
+}

@@ -1,0 +1,327 @@
+//! Following a harvest round by round through the port, against the
+//! in-memory DataZone: every run to its final status, each source on its
+//! own, metadata generation for what succeeded, and the wait to the next
+//! round.
+
+use std::time::Duration;
+
+use datazone_runs::Error;
+use datazone_runs::model::metadata_run::MetadataGenerationType;
+use datazone_runs::model::run::AssetStatistics;
+use datazone_runs::port::AssetActivity;
+use datazone_runs::testing::{FakeDataZone, domain, source};
+use datazone_runs::usecase::harvest::follow::{
+    FollowProgress, FollowRound, MetadataSettings, follow_round,
+};
+use datazone_runs::usecase::harvest::record::{
+    AssetOutcome, Harvest, SourceOutcome, SourceRecord, Stage,
+};
+use datazone_runs::usecase::harvest::start::{StartRound, start_round};
+use datazone_runs::usecase::pace::{Budget, Pacer};
+use datazone_runs::usecase::polling::PollingPolicy;
+
+const TYPES: &[MetadataGenerationType] = &[MetadataGenerationType::BusinessDescriptions];
+
+/// A harvest of `sources`, each started (runs `run-0`, `run-1`, … in order).
+async fn started(fake: &FakeDataZone, sources: &[&str]) -> Harvest {
+    let mut harvest = Harvest::new(
+        "exec-1".into(),
+        domain(),
+        sources
+            .iter()
+            .map(|id| SourceRecord::to_start(source(id), None))
+            .collect(),
+    );
+    let pacer = Pacer::per_second(1000.0);
+    let round = StartRound {
+        concurrency: 4,
+        pacer: &pacer,
+        budget: Budget::lasting(Duration::from_secs(60)),
+        call_allowance: Duration::from_secs(5),
+        retry_deadline: Duration::from_secs(600),
+    };
+    start_round(fake, &mut harvest, &round).await;
+    harvest
+}
+
+/// One round: polling 10 s to 600 s, at most 5 checks per run.
+async fn follow(fake: &FakeDataZone, harvest: &mut Harvest, metadata: bool) -> FollowProgress {
+    let polling = PollingPolicy::new(10, 600).unwrap();
+    let pacer = Pacer::per_second(1000.0);
+    let round = FollowRound {
+        polling: &polling,
+        max_polls: 5,
+        concurrency: 4,
+        budget: Budget::lasting(Duration::from_secs(60)),
+        call_allowance: Duration::from_secs(5),
+        metadata: metadata.then_some(MetadataSettings {
+            types: TYPES,
+            pacer: &pacer,
+        }),
+    };
+    follow_round(fake, harvest, &round).await
+}
+
+fn stats(added: i32, failed: i32) -> AssetStatistics {
+    AssetStatistics {
+        added,
+        failed,
+        ..AssetStatistics::default()
+    }
+}
+
+fn outcomes(harvest: &Harvest) -> Vec<Option<SourceOutcome>> {
+    harvest.sources.iter().map(|s| s.outcome).collect()
+}
+
+#[tokio::test]
+async fn each_run_is_followed_to_its_own_final_status() {
+    let fake = FakeDataZone::default();
+    let mut harvest = started(&fake, &["a", "b", "c", "d"]).await;
+    // a runs for 25 s, b for 3 minutes; c and d have finished.
+    fake.set_started_seconds_ago("run-0", 25);
+    fake.set_started_seconds_ago("run-1", 180);
+    fake.set_status("run-1", "RUNNING");
+    fake.finish_run("run-2", "PARTIALLY_SUCCEEDED", stats(3, 2));
+    fake.finish_run("run-3", "FAILED", stats(0, 0));
+    let progress = follow(&fake, &mut harvest, false).await;
+    // The shortest wait the runs still going call for: a's, 25 s old.
+    assert_eq!(
+        progress,
+        FollowProgress {
+            pending: 2,
+            next_wait_seconds: 20
+        }
+    );
+    assert_eq!(
+        outcomes(&harvest),
+        [
+            None,
+            None,
+            Some(SourceOutcome::PartiallySucceeded),
+            Some(SourceOutcome::Failed)
+        ]
+    );
+    assert_eq!(harvest.sources[2].asset_statistics, Some(stats(3, 2)));
+    fake.finish_run("run-0", "SUCCESS", stats(4, 0));
+    let progress = follow(&fake, &mut harvest, false).await;
+    assert_eq!(progress.next_wait_seconds, 160, "b alone, 180 s old");
+    fake.finish_run("run-1", "SUCCESS", stats(1, 0));
+    let progress = follow(&fake, &mut harvest, false).await;
+    assert_eq!(
+        progress,
+        FollowProgress {
+            pending: 0,
+            next_wait_seconds: 0
+        }
+    );
+    assert_eq!(
+        outcomes(&harvest)[..2],
+        [
+            Some(SourceOutcome::Succeeded),
+            Some(SourceOutcome::Succeeded)
+        ]
+    );
+    // A finished run is read once: 4 + 2 + 1 reads.
+    assert_eq!(fake.calls("GetDataSourceRun"), 7);
+    assert_eq!(harvest.rounds, 3);
+}
+
+#[tokio::test]
+async fn a_run_still_going_after_max_polls_is_given_up_on_alone() {
+    let fake = FakeDataZone::default();
+    let mut harvest = started(&fake, &["a", "b"]).await;
+    fake.finish_run("run-1", "SUCCESS", stats(1, 0));
+    for _ in 0..4 {
+        assert_eq!(follow(&fake, &mut harvest, false).await.pending, 1);
+    }
+    let progress = follow(&fake, &mut harvest, false).await;
+    assert_eq!(progress.pending, 0);
+    let given_up = &harvest.sources[0];
+    assert_eq!(given_up.outcome, Some(SourceOutcome::PollingLimitReached));
+    assert_eq!(given_up.checks, 5);
+    assert_eq!(
+        given_up.error.as_ref().unwrap().message,
+        "data source run still REQUESTED after 5 checks; stopped following it"
+    );
+    assert_eq!(harvest.sources[1].outcome, Some(SourceOutcome::Succeeded));
+}
+
+#[tokio::test]
+async fn an_unknown_status_ends_that_source_only() {
+    let fake = FakeDataZone::default();
+    let mut harvest = started(&fake, &["a", "b"]).await;
+    fake.set_status("run-0", "PAUSED");
+    let progress = follow(&fake, &mut harvest, false).await;
+    assert_eq!(progress.pending, 1);
+    let unknown = &harvest.sources[0];
+    assert_eq!(unknown.outcome, Some(SourceOutcome::UnknownStatus));
+    let error = unknown.error.as_ref().unwrap();
+    assert_eq!(error.name, "UnknownRunStatus");
+    assert_eq!(
+        error.message,
+        "DataZone reported status PAUSED this version does not know"
+    );
+    assert_eq!(harvest.sources[1].stage, Stage::Following);
+}
+
+#[tokio::test]
+async fn a_failing_check_is_retried_next_round_unless_it_cannot_mend() {
+    let fake = FakeDataZone::default();
+    let mut harvest = started(&fake, &["a", "b"]).await;
+    fake.fail_checks_of("run-0", Some(Error::Throttling("slow down".into())));
+    fake.fail_checks_of("run-1", Some(Error::AccessDenied("not a member".into())));
+    let progress = follow(&fake, &mut harvest, false).await;
+    assert_eq!(progress.pending, 1);
+    assert_eq!(harvest.sources[0].stage, Stage::Following);
+    assert_eq!(
+        harvest.sources[0].error.as_ref().unwrap().name,
+        "DataZone.ThrottlingException"
+    );
+    let denied = &harvest.sources[1];
+    assert_eq!(denied.outcome, Some(SourceOutcome::CheckFailed));
+    assert_eq!(
+        denied.error.as_ref().unwrap().name,
+        "DataZone.AccessDeniedException"
+    );
+    fake.fail_checks_of("run-0", None);
+    fake.finish_run("run-0", "SUCCESS", stats(1, 0));
+    follow(&fake, &mut harvest, false).await;
+    assert_eq!(harvest.sources[0].outcome, Some(SourceOutcome::Succeeded));
+    assert_eq!(
+        harvest.sources[0].error, None,
+        "the check's error is cleared"
+    );
+}
+
+#[tokio::test]
+async fn a_round_out_of_time_checks_nothing_and_asks_for_no_wait() {
+    let fake = FakeDataZone::default();
+    let mut harvest = started(&fake, &["a"]).await;
+    let polling = PollingPolicy::new(10, 600).unwrap();
+    let round = FollowRound {
+        polling: &polling,
+        max_polls: 5,
+        concurrency: 4,
+        budget: Budget::lasting(Duration::from_secs(1)),
+        call_allowance: Duration::from_secs(5),
+        metadata: None,
+    };
+    let progress = follow_round(&fake, &mut harvest, &round).await;
+    assert_eq!(
+        progress,
+        FollowProgress {
+            pending: 1,
+            next_wait_seconds: 0
+        }
+    );
+    assert_eq!(fake.calls("GetDataSourceRun"), 0);
+    assert_eq!(harvest.sources[0].checks, 0);
+}
+
+fn activity(asset: &str, status: &str) -> AssetActivity {
+    AssetActivity {
+        database: "sales".into(),
+        technical_name: format!("table_{asset}"),
+        status: status.into(),
+        asset_id: Some(asset.into()),
+    }
+}
+
+#[tokio::test]
+async fn metadata_generation_follows_what_successful_runs_imported() {
+    let fake = FakeDataZone::default();
+    let mut harvest = started(&fake, &["a", "b", "c"]).await;
+    fake.add_activities(
+        "run-0",
+        vec![
+            activity("ast_1", "SUCCEEDED_CREATED"),
+            activity("ast_2", "UNCHANGED"),
+            activity("ast_3", "SUCCEEDED_UPDATED"),
+        ],
+    );
+    fake.add_activities("run-1", vec![activity("ast_4", "SUCCEEDED_CREATED")]);
+    fake.add_activities("run-2", vec![activity("ast_5", "SUCCEEDED_CREATED")]);
+    fake.fail_metadata_generation_for("ast_3", Error::Validation("not an asset".into()));
+    fake.finish_run("run-0", "SUCCESS", stats(1, 0));
+    fake.finish_run("run-1", "FAILED", stats(0, 1));
+    fake.finish_run("run-2", "PARTIALLY_SUCCEEDED", stats(1, 1));
+    let progress = follow(&fake, &mut harvest, true).await;
+    assert_eq!(progress.pending, 2, "a and c generate metadata");
+    assert_eq!(
+        progress.next_wait_seconds, 10,
+        "new metadata runs: the shortest wait"
+    );
+    // Only the failed run's source is done.
+    assert_eq!(harvest.sources[1].stage, Stage::Done);
+    assert!(harvest.sources[1].metadata.is_empty());
+    let a = &harvest.sources[0];
+    assert_eq!(a.stage, Stage::GeneratingMetadata);
+    assert_eq!(a.outcome, Some(SourceOutcome::Succeeded));
+    let assets: Vec<(&str, Stage)> = a
+        .metadata
+        .iter()
+        .map(|asset| (asset.asset_id.as_str(), asset.stage))
+        .collect();
+    assert_eq!(
+        assets,
+        [("ast_1", Stage::Following), ("ast_3", Stage::Done)]
+    );
+    assert_eq!(a.metadata[1].outcome, Some(AssetOutcome::NotStarted));
+    assert_eq!(fake.metadata_run_ids(), ["mg-0", "mg-1"]);
+    // The next round finishes them; nothing is started twice.
+    fake.set_metadata_status("mg-0", "SUCCEEDED");
+    fake.set_metadata_status("mg-1", "FAILED");
+    let progress = follow(&fake, &mut harvest, true).await;
+    assert_eq!(progress.pending, 0);
+    assert_eq!(
+        harvest.sources[0].metadata[0].outcome,
+        Some(AssetOutcome::Succeeded)
+    );
+    assert_eq!(
+        harvest.sources[2].metadata[0].outcome,
+        Some(AssetOutcome::Failed)
+    );
+    assert_eq!(
+        harvest.sources[2].outcome,
+        Some(SourceOutcome::PartiallySucceeded),
+        "metadata generation does not change the run's outcome"
+    );
+    assert_eq!(fake.calls("StartMetadataGenerationRun"), 3);
+    assert_eq!(fake.calls("ListDataSourceRunActivities"), 3);
+}
+
+#[tokio::test]
+async fn a_metadata_run_in_an_unknown_status_or_past_max_polls_ends_alone() {
+    let fake = FakeDataZone::default();
+    let mut harvest = started(&fake, &["a"]).await;
+    fake.add_activities(
+        "run-0",
+        vec![
+            activity("ast_1", "SUCCEEDED_CREATED"),
+            activity("ast_2", "SUCCEEDED_CREATED"),
+        ],
+    );
+    fake.finish_run("run-0", "SUCCESS", stats(2, 0));
+    follow(&fake, &mut harvest, true).await;
+    fake.set_metadata_status("mg-0", "PAUSED");
+    follow(&fake, &mut harvest, true).await;
+    let assets = &harvest.sources[0].metadata;
+    assert_eq!(assets[0].outcome, Some(AssetOutcome::UnknownStatus));
+    assert_eq!(
+        assets[0].error.as_ref().unwrap().name,
+        "UnknownMetadataGenerationStatus"
+    );
+    assert_eq!(assets[1].stage, Stage::Following);
+    for _ in 0..4 {
+        follow(&fake, &mut harvest, true).await;
+    }
+    let assets = &harvest.sources[0].metadata;
+    assert_eq!(assets[1].outcome, Some(AssetOutcome::PollingLimitReached));
+    assert_eq!(
+        assets[1].error.as_ref().unwrap().message,
+        "still IN_PROGRESS after 5 checks"
+    );
+    assert_eq!(harvest.sources[0].stage, Stage::Done);
+    assert_eq!(harvest.sources[0].outcome, Some(SourceOutcome::Succeeded));
+}

@@ -1,0 +1,95 @@
+//! The handler: one follow step of the harvest the invocation names.
+
+use std::time::Duration;
+
+use datazone_runs::Error;
+use datazone_runs::port::{DataZone, ReportStore};
+use datazone_runs::usecase::harvest::follow::{FollowRound, MetadataSettings};
+use datazone_runs::usecase::harvest::steps::{FollowReport, follow_step, record_key};
+use datazone_runs::usecase::pace::{Budget, Pacer};
+use function_runtime::payload::Payload;
+use function_runtime::serve::{Handler, Invocation};
+use tracing::Instrument;
+
+use crate::config::FollowRunsConfig;
+use crate::input::FollowRunsRequest;
+
+/// Time kept after the checks to save the record and answer.
+pub const TIME_KEPT: Duration = Duration::from_secs(10);
+
+pub struct FollowRuns<D, S> {
+    datazone: D,
+    store: S,
+    config: FollowRunsConfig,
+}
+
+impl<D: DataZone, S: ReportStore> FollowRuns<D, S> {
+    pub fn new(datazone: D, store: S, config: FollowRunsConfig) -> Self {
+        Self {
+            datazone,
+            store,
+            config,
+        }
+    }
+}
+
+impl<D: DataZone, S: ReportStore> Handler for FollowRuns<D, S> {
+    type Output = FollowReport;
+
+    async fn handle(
+        &self,
+        payload: Payload,
+        invocation: &Invocation,
+    ) -> Result<FollowReport, Error> {
+        let request = FollowRunsRequest::from_payload(payload, &self.config)?;
+        let key = record_key(
+            &self.config.report_prefix,
+            &request.domain,
+            &request.execution_id,
+        );
+        let span = tracing::info_span!(
+            "follow_runs",
+            execution_id = %request.execution_id,
+            domain_id = %request.domain
+        );
+        async {
+            let work_time = invocation.time_for_work(TIME_KEPT);
+            tracing::debug!(work_seconds = work_time.as_secs(), "step began");
+            let metadata_pacer = Pacer::per_second(self.config.metadata_rate);
+            let round = FollowRound {
+                polling: &self.config.polling,
+                max_polls: self.config.max_polls,
+                concurrency: self.config.concurrency,
+                budget: Budget::lasting(work_time),
+                call_allowance: self.config.call_allowance,
+                metadata: self
+                    .config
+                    .metadata_types
+                    .as_deref()
+                    .map(|types| MetadataSettings {
+                        types,
+                        pacer: &metadata_pacer,
+                    }),
+            };
+            let report = follow_step(&self.datazone, &self.store, &key, &round).await?;
+            tracing::info!(
+                pending = report.pending,
+                next_wait_seconds = report.next_wait_seconds,
+                "follow step finished"
+            );
+            if let Some(summary) = &report.summary {
+                tracing::info!(
+                    succeeded = summary.sources.succeeded,
+                    partially_succeeded = summary.sources.partially_succeeded,
+                    failed = summary.failures.len() + summary.more_failures,
+                    quota_exhausted = summary.sources.quota_exhausted,
+                    report = %summary.report,
+                    "harvest finished"
+                );
+            }
+            Ok(report)
+        }
+        .instrument(span)
+        .await
+    }
+}

@@ -1,0 +1,54 @@
+//! What one invocation asks for: the harvest to follow, named by its
+//! execution (and domain), as start-runs named it.
+
+use datazone_runs::Error;
+use datazone_runs::model::ids::DomainId;
+use function_runtime::payload::{Payload, parse};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::config::FollowRunsConfig;
+
+/// The longest execution id taken.
+const MAX_EXECUTION_ID_LEN: usize = 2048;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowRunsRequest {
+    pub execution_id: String,
+    pub domain: DomainId,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct FollowRunsInput {
+    execution_id: String,
+    #[serde(default)]
+    domain_id: Option<String>,
+}
+
+impl FollowRunsRequest {
+    pub fn from_payload(payload: Payload, config: &FollowRunsConfig) -> Result<Self, Error> {
+        let input: FollowRunsInput = parse(Value::Object(payload.into_object()?))?;
+        if input.execution_id.is_empty() || input.execution_id.len() > MAX_EXECUTION_ID_LEN {
+            return Err(Error::invalid_input(
+                "executionId",
+                format!("must be 1 to {MAX_EXECUTION_ID_LEN} characters"),
+            ));
+        }
+        let domain = input
+            .domain_id
+            .map(|domain| DomainId::parse("domainId", domain))
+            .transpose()?
+            .or_else(|| config.domain.clone())
+            .ok_or_else(|| {
+                Error::invalid_input(
+                    "domainId",
+                    "required: in the input or in DATAZONE_DOMAIN_ID",
+                )
+            })?;
+        Ok(Self {
+            execution_id: input.execution_id,
+            domain,
+        })
+    }
+}

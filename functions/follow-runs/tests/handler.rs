@@ -1,0 +1,148 @@
+//! The follow-runs handler: its input, and follow steps over the in-memory
+//! DataZone and report store.
+
+use std::time::Duration;
+
+use datazone_runs::model::run::AssetStatistics;
+use datazone_runs::port::ReportStore;
+use datazone_runs::testing::{FakeDataZone, MemoryReportStore, domain, source};
+use datazone_runs::usecase::harvest::record::{Harvest, SourceRecord};
+use datazone_runs::usecase::harvest::start::{StartRound, start_round};
+use datazone_runs::usecase::pace::{Budget, Pacer};
+use datazone_runs::usecase::polling::PollingPolicy;
+use follow_runs::config::FollowRunsConfig;
+use follow_runs::handler::FollowRuns;
+use follow_runs::input::FollowRunsRequest;
+use function_runtime::payload::Payload;
+use function_runtime::serve::{Handler, Invocation, invoke};
+use function_runtime::testing::{bad_payloads, sample_events};
+use serde_json::json;
+
+const EXECUTION: &str = "arn:aws:states:us-east-1:123456789012:execution:Ingestion:exec-1";
+const KEY: &str = "harvests/dzd_sales2026/exec-1.json";
+
+fn config() -> FollowRunsConfig {
+    FollowRunsConfig {
+        domain: Some(domain()),
+        polling: PollingPolicy::new(10, 900).unwrap(),
+        max_polls: 20,
+        concurrency: 4,
+        metadata_types: None,
+        metadata_rate: 1000.0,
+        call_allowance: Duration::from_secs(5),
+        report_prefix: "harvests/".into(),
+    }
+}
+
+/// A harvest of `sources` started and saved, as start-runs leaves it.
+async fn started(fake: &FakeDataZone, store: &MemoryReportStore, sources: &[&str]) {
+    let mut harvest = Harvest::new(
+        EXECUTION.into(),
+        domain(),
+        sources
+            .iter()
+            .map(|id| SourceRecord::to_start(source(id), None))
+            .collect(),
+    );
+    let pacer = Pacer::per_second(1000.0);
+    let round = StartRound {
+        concurrency: 2,
+        pacer: &pacer,
+        budget: Budget::lasting(Duration::from_secs(60)),
+        call_allowance: Duration::from_secs(5),
+        retry_deadline: Duration::from_secs(60),
+    };
+    start_round(fake, &mut harvest, &round).await;
+    store.save(KEY, &harvest).await.unwrap();
+}
+
+#[test]
+fn every_follower_sample_is_a_valid_request() {
+    for (name, payload) in sample_events("follow-runs") {
+        FollowRunsRequest::from_payload(payload, &config())
+            .unwrap_or_else(|error| panic!("{name}: {error}"));
+    }
+}
+
+#[tokio::test]
+async fn steps_follow_the_harvest_until_its_summary() {
+    let fake = FakeDataZone::default();
+    let store = MemoryReportStore::default();
+    started(&fake, &store, &["a", "b"]).await;
+    let follower = FollowRuns::new(&fake, &store, config());
+    let input = Payload::Json(json!({"executionId": EXECUTION}));
+    let first = follower
+        .handle(input.clone(), &Invocation::default())
+        .await
+        .unwrap();
+    // The fake's runs are old: the longest wait.
+    assert_eq!(
+        serde_json::to_value(&first).unwrap(),
+        json!({"pending": 2, "nextWaitSeconds": 900, "summary": null})
+    );
+    fake.finish_run(
+        "run-0",
+        "SUCCESS",
+        AssetStatistics {
+            added: 3,
+            ..AssetStatistics::default()
+        },
+    );
+    fake.finish_run(
+        "run-1",
+        "PARTIALLY_SUCCEEDED",
+        AssetStatistics {
+            failed: 1,
+            ..AssetStatistics::default()
+        },
+    );
+    let last = follower
+        .handle(input, &Invocation::default())
+        .await
+        .unwrap();
+    let summary = serde_json::to_value(&last).unwrap()["summary"].clone();
+    assert_eq!(summary["sources"]["succeeded"], 1);
+    assert_eq!(summary["sources"]["partiallySucceeded"], 1);
+    assert_eq!(summary["anyFailed"], false);
+    assert_eq!(summary["anyWarning"], true);
+    assert_eq!(summary["report"], format!("memory://{KEY}"));
+    assert_eq!(summary["triggerId"], EXECUTION);
+}
+
+#[tokio::test]
+async fn a_harvest_never_started_is_refused_by_name() {
+    let follower = FollowRuns::new(
+        FakeDataZone::default(),
+        MemoryReportStore::default(),
+        config(),
+    );
+    let error = follower
+        .handle(
+            Payload::Json(json!({"executionId": EXECUTION})),
+            &Invocation::default(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "Report.Refused");
+    assert!(error.to_string().contains(KEY), "{error}");
+}
+
+#[tokio::test]
+async fn bad_input_is_a_typed_error_and_sends_nothing() {
+    let fake = FakeDataZone::default();
+    let store = MemoryReportStore::default();
+    let follower = FollowRuns::new(&fake, &store, config());
+    let mut payloads = bad_payloads();
+    payloads.push(Payload::Json(json!({"executionId": ""})));
+    payloads.push(Payload::Json(
+        json!({"executionId": "x", "reportKey": "../etc"}),
+    ));
+    for payload in payloads {
+        let error = invoke(&follower, payload.clone(), &Invocation::default())
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(error.name(), "InvalidInput", "{payload:?}: {error}");
+    }
+    assert_eq!(fake.all_calls(), 0, "no request is sent");
+}
