@@ -12,7 +12,9 @@ PARLIAMENT_VERSION="1.6.4"
 MOTO_VERSION="5.2.5"
 
 venv_has() { # PACKAGE VERSION
-  "$TOOLS_DIR/venv/bin/pip" show "$1" 2>/dev/null | grep -qx "Version: $2"
+  # grep reads all of pip's output: with pipefail, an early exit (-q)
+  # would fail pip with SIGPIPE and the check with it.
+  "$TOOLS_DIR/venv/bin/pip" show "$1" 2>/dev/null | grep -x "Version: $2" >/dev/null
 }
 
 # cargo-lambda and moto's server (always); with `template`, also SAM CLI,

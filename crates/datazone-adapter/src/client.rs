@@ -51,12 +51,25 @@ impl ClientSettings {
 /// The AWS configuration every client of a process shares: the standard
 /// chain, with this project's timeouts.
 pub async fn shared_config(settings: &ClientSettings) -> aws_config::SdkConfig {
+    shared_config_for(settings, None, None).await
+}
+
+/// [`shared_config`] with a named profile and a region over the chain's.
+pub async fn shared_config_for(
+    settings: &ClientSettings,
+    profile: Option<&str>,
+    region: Option<&str>,
+) -> aws_config::SdkConfig {
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(settings.operation_timeout)
         .operation_attempt_timeout(settings.attempt_timeout)
         .build();
-    aws_config::defaults(BehaviorVersion::latest())
-        .timeout_config(timeouts)
-        .load()
-        .await
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts);
+    if let Some(profile) = profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = region {
+        loader = loader.region(aws_config::Region::new(region.to_owned()));
+    }
+    loader.load().await
 }

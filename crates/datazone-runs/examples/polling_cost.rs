@@ -1,12 +1,13 @@
-//! Prints what following one data source run costs the state machine, in
-//! state transitions, by run duration: the run-status wait policy against a
-//! fixed polling interval.
+//! Prints what following a harvest costs the state machine, in state
+//! transitions, by the duration of its longest run: the follow-runs wait
+//! policy against a fixed polling interval.
 //!
-//! It replays the state machine's check loop (`cargo run -p datazone-runs
-//! --example polling_cost`): each check asks the real policy for the next
-//! wait, as the run-status function does, and every pass through the loop
-//! enters the loop's states once. The loop's states are read from
-//! statemachine/ingestion.asl.json, so the figure follows the definition.
+//! It replays the state machine's follow loop (`cargo run -p datazone-runs
+//! --example polling_cost`): each round asks the real policy for the next
+//! wait, as follow-runs does, and every pass through the loop enters the
+//! loop's states once, whatever the number of sources (one round checks
+//! them all). The loop's states are read from statemachine/ingestion.asl.json,
+//! so the figure follows the definition.
 
 use datazone_runs::usecase::polling::PollingPolicy;
 use serde_json::Value;
@@ -24,36 +25,36 @@ const DURATIONS: &[(u64, &str)] = &[
     (28_800, "8 h"),
 ];
 
-/// The states one pass of the check loop enters: from CheckRun through the
-/// Choice states and the Wait back to CheckRun.
+/// The states one pass of the follow loop enters: from FollowRuns through
+/// the Choice that waits and the Wait back to FollowRuns.
 fn loop_states(definition: &Value) -> Vec<String> {
-    let item = &definition["States"]["FollowRuns"]["ItemProcessor"]["States"];
-    let mut states = vec!["CheckRun".to_owned()];
-    let mut current = item["CheckRun"]["Next"]
+    let states = &definition["States"];
+    let mut path = vec!["FollowRuns".to_owned()];
+    let mut current = states["FollowRuns"]["Next"]
         .as_str()
-        .expect("CheckRun has a Next")
+        .expect("FollowRuns has a Next")
         .to_owned();
-    while current != "CheckRun" {
-        states.push(current.clone());
-        let state = &item[&current];
-        // In progress: RunStatus? goes to the polling guard, which goes on waiting.
+    while current != "FollowRuns" {
+        path.push(current.clone());
+        let state = &states[&current];
+        // A Choice goes on to the Wait state it offers.
         let next = state["Next"]
             .as_str()
             .map(str::to_owned)
             .unwrap_or_else(|| {
-                let choices = state["Choices"].as_array().expect("a Choice state");
-                let waiting = choices
+                state["Choices"]
+                    .as_array()
+                    .expect("a Choice state")
                     .iter()
-                    .find(|choice| choice.to_string().contains("RUNNING"));
-                waiting
-                    .and_then(|choice| choice["Next"].as_str())
-                    .unwrap_or_else(|| state["Default"].as_str().expect("a Default"))
+                    .filter_map(|choice| choice["Next"].as_str())
+                    .find(|next| states[*next]["Type"] == "Wait")
+                    .expect("a Choice leading to a Wait")
                     .to_owned()
             });
         current = next;
-        assert!(states.len() < 20, "no loop back to CheckRun");
+        assert!(path.len() < 20, "no loop back to FollowRuns");
     }
-    states
+    path
 }
 
 /// Checks of a run lasting `duration` seconds polled every `MIN_WAIT` seconds.
@@ -64,18 +65,18 @@ fn fixed_interval_checks(duration: u64) -> u64 {
 fn main() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../statemachine/ingestion.asl.json"
+        "/../../statemachine/ingestion.asl.json"
     );
     let definition: Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("the definition"))
             .expect("JSON");
     let per_loop = loop_states(&definition);
-    // Outside the loop: Started? on entry; the last check's CheckRun and
-    // RunStatus?; RunSucceeded, GenerateMetadata? and ItemDone on success.
-    let fixed = 6;
+    // Outside the loop, on success: Configure, PrepareStart, StartRuns,
+    // MoreToStart?, the last round's FollowRuns and AllDone?, Notify?, Done.
+    let fixed = 8;
     let policy = PollingPolicy::new(MIN_WAIT, MAX_WAIT).expect("valid bounds");
     println!(
-        "check loop: {} ({} states)",
+        "follow loop: {} ({} states), once per round for every source",
         per_loop.join(" → "),
         per_loop.len()
     );
@@ -85,7 +86,7 @@ fn main() {
     println!();
     println!(
         "{:>8}  {:>7} {:>12}  {:>16} {:>12}",
-        "duration", "checks", "transitions", "every 10 s: chk", "transitions"
+        "longest", "rounds", "transitions", "every 10 s: rnd", "transitions"
     );
     for (duration, label) in DURATIONS {
         let adaptive = policy.checks_for(*duration);

@@ -10,7 +10,7 @@ use datazone_runs::usecase::harvest::record::{
     Harvest, SourceOutcome, SourceRecord, Stage, StartedAs,
 };
 use datazone_runs::usecase::harvest::start::{
-    StartProgress, StartRound, backoff_seconds, start_round,
+    StartProgress, StartRound, backoff_seconds, jittered, start_round,
 };
 use datazone_runs::usecase::pace::{Budget, Pacer};
 
@@ -201,12 +201,10 @@ async fn a_throttled_start_is_retried_with_the_same_token_until_it_starts() {
     fake.fail_starts_of("b", Error::Throttling("slow down".into()));
     let mut harvest = harvest("exec-1", &["a", "b"]);
     let progress = round(&fake, &mut harvest).await;
-    assert_eq!(
-        progress,
-        StartProgress {
-            remaining: 1,
-            retry_after_seconds: 2
-        }
+    assert_eq!(progress.remaining, 1);
+    assert!(
+        (1..=2).contains(&progress.retry_after_seconds),
+        "2 s of backoff, with jitter: {progress:?}"
     );
     let waiting = &harvest.sources[1];
     assert_eq!((waiting.stage, waiting.start_attempts), (Stage::ToStart, 1));
@@ -215,7 +213,8 @@ async fn a_throttled_start_is_retried_with_the_same_token_until_it_starts() {
         "DataZone.ThrottlingException"
     );
     // Still throttled: the backoff doubles.
-    assert_eq!(round(&fake, &mut harvest).await.retry_after_seconds, 4);
+    let again = round(&fake, &mut harvest).await.retry_after_seconds;
+    assert!((2..=4).contains(&again), "{again}");
     fake.stop_failing_starts_of("b");
     let progress = round(&fake, &mut harvest).await;
     assert_eq!(progress.remaining, 0);
@@ -301,7 +300,12 @@ async fn starts_are_paced_to_the_rate() {
 }
 
 #[test]
-fn backoff_doubles_up_to_a_minute() {
+fn backoff_doubles_up_to_a_minute_and_jitters_within_its_upper_half() {
     let waits: Vec<u64> = (1..=8).map(backoff_seconds).collect();
     assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60, 60]);
+    let draws: Vec<u64> = (0..200).map(|_| jittered(60)).collect();
+    assert!(draws.iter().all(|wait| (30..=60).contains(wait)));
+    assert!(draws.contains(&30) || draws.contains(&60) || draws.iter().any(|w| *w != draws[0]));
+    assert_eq!(jittered(0), 0);
+    assert!((0..=1).contains(&jittered(1)));
 }

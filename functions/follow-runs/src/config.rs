@@ -34,9 +34,9 @@ pub struct FollowRunsConfig {
 impl FollowRunsConfig {
     pub const DEFAULT_MAX_POLLS: u32 = 200;
     pub const DEFAULT_CONCURRENCY: usize = 16;
-    /// Half of StartMetadataGenerationRun's documented 10 a second ("Quotas
-    /// for Amazon DataZone"): the quota is the account's, shared with others.
-    pub const DEFAULT_METADATA_RATE: f64 = 5.0;
+    /// Under half of StartMetadataGenerationRun's documented 10 a second
+    /// ("Quotas for Amazon DataZone"): the quota is the account's, shared.
+    pub const DEFAULT_METADATA_RATE: f64 = 4.0;
 
     /// `DATAZONE_DOMAIN_ID`, `POLL_MIN_WAIT_SECONDS`, `POLL_MAX_WAIT_SECONDS`,
     /// `MAX_POLLS`, `FOLLOW_CONCURRENCY`, `GENERATE_METADATA`,

@@ -32,9 +32,12 @@ fn query(run_id: &str) -> Payload {
     Payload::Json(json!({"domainId": "dzd_sales2026", "runId": run_id}))
 }
 
+/// Sample events by file name.
+type Samples = Vec<(String, Payload)>;
+
 /// The run-status samples about data source runs, and those about
 /// metadata generation runs.
-fn samples() -> (Vec<(String, Payload)>, Vec<(String, Payload)>) {
+fn samples() -> (Samples, Samples) {
     sample_events("run-status")
         .into_iter()
         .partition(|(name, _)| !name.starts_with("metadata-generation-"))

@@ -33,11 +33,11 @@ pub struct StartRunsConfig {
 
 impl StartRunsConfig {
     pub const DEFAULT_CONCURRENCY: usize = 4;
-    /// Half of StartDataSourceRun's documented 20 a second ("Quotas for
-    /// Amazon DataZone"): the quota is the account's, shared with others.
-    pub const DEFAULT_START_RATE: f64 = 10.0;
-    /// Half of ListDataSources' documented 20 a second.
-    pub const DEFAULT_LIST_RATE: f64 = 10.0;
+    /// Under half of StartDataSourceRun's documented 20 a second ("Quotas
+    /// for Amazon DataZone"): the quota is the account's, shared with others.
+    pub const DEFAULT_START_RATE: f64 = 8.0;
+    /// Under half of ListDataSources' documented 20 a second.
+    pub const DEFAULT_LIST_RATE: f64 = 8.0;
     pub const DEFAULT_RETRY_DEADLINE_SECONDS: u64 = 900;
 
     /// `DATAZONE_DOMAIN_ID`, the selection (see [`selection_from_env`]),

@@ -105,21 +105,42 @@ pub async fn start(options: &Options) -> Result<Emulator, String> {
         .collect();
     rate_limits.extend(seed.faults.rate_limits.clone());
     rate_limits.extend(options.rate_limits.iter().cloned());
-    let internal_error_rate = options
-        .internal_error_rate
-        .or(seed.faults.internal_error_rate)
-        .unwrap_or(0.0);
-    if !(0.0..=1.0).contains(&internal_error_rate) {
-        return Err("seed: faults.internalErrorRate must be from 0 to 1".into());
+    let probability = |name: &str, value: Option<f64>| match value {
+        Some(p) if !(0.0..=1.0).contains(&p) => Err(format!("{name} must be from 0 to 1, got {p}")),
+        other => Ok(other.unwrap_or(0.0)),
+    };
+    let mut throttle_rates = seed.faults.throttle_rates.clone();
+    throttle_rates.extend(options.throttle_rates.iter().cloned());
+    for (operation, rate) in &throttle_rates {
+        probability(&format!("the throttle rate of {operation}"), Some(*rate))?;
     }
-    let latency = Duration::from_millis(options.latency_ms.or(seed.faults.latency_ms).unwrap_or(0));
     let faults = faults::Faults::new(
-        &rate_limits,
-        internal_error_rate,
-        latency,
+        faults::FaultSettings {
+            rate_limits,
+            throttle_rates,
+            internal_error_rate: probability(
+                "the internal error rate",
+                options
+                    .internal_error_rate
+                    .or(seed.faults.internal_error_rate),
+            )?,
+            outage: options.outage.or(seed.faults.outage),
+            latency: Duration::from_millis(
+                options.latency_ms.or(seed.faults.latency_ms).unwrap_or(0),
+            ),
+            latency_jitter: Duration::from_millis(
+                options
+                    .latency_jitter_ms
+                    .or(seed.faults.latency_jitter_ms)
+                    .unwrap_or(0),
+            ),
+            drop_event_rate: probability(
+                "the dropped event rate",
+                options.drop_event_rate.or(seed.faults.drop_event_rate),
+            )?,
+        },
         options.random_seed,
-    )
-    .with_outage(options.outage.or(seed.faults.outage));
+    );
     let clock = clock::Clock::new(options.time_scale);
     let store = store::Store::new(
         &seed,

@@ -59,13 +59,30 @@ pub struct Options {
     #[arg(long, value_name = "P", value_parser = probability)]
     pub internal_error_rate: Option<f64>,
 
+    /// Probability (0 to 1) that a request of an operation answers 429
+    /// ThrottlingException, whatever its rate (repeatable), e.g.
+    /// GetDataSourceRun=0.2.
+    #[arg(long = "throttle-rate", value_name = "OPERATION=P", value_parser = throttle_rate)]
+    pub throttle_rates: Vec<(String, f64)>,
+
+    /// Up to this many milliseconds more before each answer, drawn from the
+    /// random seed.
+    #[arg(long, value_name = "MS")]
+    pub latency_jitter_ms: Option<u64>,
+
+    /// Probability (0 to 1) that an emitted event is never delivered, as
+    /// EventBridge's best-effort delivery may lose one.
+    #[arg(long = "drop-events", value_name = "P", value_parser = probability)]
+    pub drop_event_rate: Option<f64>,
+
     /// Milliseconds added before every answer.
     #[arg(long, value_name = "MS")]
     pub latency_ms: Option<u64>,
 
     /// An outage: after this many requests, every request answers 500
-    /// InternalServerException for this many emulated seconds, e.g. 10:60.
-    #[arg(long, value_name = "AFTER_REQUESTS:SECONDS", value_parser = outage)]
+    /// InternalServerException (or 429 ThrottlingException) for this many
+    /// emulated seconds, e.g. 10:60 or 10:60:ThrottlingException.
+    #[arg(long, value_name = "AFTER_REQUESTS:SECONDS[:ERROR]", value_parser = outage)]
     pub outage: Option<crate::faults::Outage>,
 
     /// Whether requests are authorized as DataZone does: `enforce` needs a
@@ -109,15 +126,32 @@ fn probability(value: &str) -> Result<f64, String> {
 }
 
 fn outage(value: &str) -> Result<crate::faults::Outage, String> {
-    let (after, seconds) = value
-        .split_once(':')
-        .ok_or_else(|| format!("{value:?} is not AFTER_REQUESTS:SECONDS"))?;
+    let parts: Vec<&str> = value.split(':').collect();
+    let (after, seconds, answer) = match parts.as_slice() {
+        [after, seconds] => (after, seconds, None),
+        [after, seconds, answer] => (after, seconds, Some(answer)),
+        _ => return Err(format!("{value:?} is not AFTER_REQUESTS:SECONDS[:ERROR]")),
+    };
     Ok(crate::faults::Outage {
         after_requests: after
             .parse()
             .map_err(|_| format!("{after:?} is not a number of requests"))?,
         seconds: positive_number(seconds)?,
+        answer: answer
+            .map(|name| crate::faults::OutageAnswer::parse(name))
+            .transpose()?
+            .unwrap_or_default(),
     })
+}
+
+fn throttle_rate(value: &str) -> Result<(String, f64), String> {
+    let (operation, rate) = value
+        .split_once('=')
+        .ok_or_else(|| format!("{value:?} is not OPERATION=P"))?;
+    if !crate::model::OPERATIONS.contains(&operation) {
+        return Err(format!("{operation:?} is not an operation of the emulator"));
+    }
+    Ok((operation.to_owned(), probability(rate)?))
 }
 
 fn rate_limit(value: &str) -> Result<(String, f64), String> {

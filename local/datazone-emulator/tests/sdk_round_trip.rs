@@ -609,10 +609,14 @@ async fn throttling_answers_429_and_the_sdk_retry_recovers() {
         "{}",
         emulator.counters()
     );
-    let peak = &emulator.counters()["operations"]["StartDataSourceRun"]["peakPerSecond"];
+    let counters = &emulator.counters()["operations"]["StartDataSourceRun"];
     assert!(
-        peak.as_u64().unwrap() >= 6,
-        "six starts at once, retries after: {peak}"
+        counters["peakPerSecond"].as_u64().unwrap() >= 6,
+        "six starts at once, retries after: {counters}"
+    );
+    assert_eq!(
+        counters["peakPerTenSeconds"], counters["total"],
+        "all within ten seconds"
     );
     emulator.stop().await;
 }

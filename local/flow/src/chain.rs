@@ -4,59 +4,20 @@
 //! Lambda Invoke API, the emulator's counters and events, the reports).
 
 use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::runner::deploy_locally;
-use crate::{binaries, cargo_lambda, log_dir, moto_server, sample_parameters, workspace};
-
-fn binary(name: &str) -> PathBuf {
-    let path = binaries().join(name);
-    assert!(
-        path.exists(),
-        "{} is not built: run `cargo build --workspace --bins` first (scripts/test does)",
-        path.display()
-    );
-    path
-}
+use crate::http::{agent, exchange};
+use crate::node::deploy_locally;
+use crate::process::{Running, binary, free_port, log_file, wait_for_port};
+use crate::s3::{create_bucket, start_s3};
+use crate::{cargo_lambda, log_dir, sample_parameters, workspace};
 
 static CHAINS: AtomicUsize = AtomicUsize::new(0);
-
-fn log_file(folder: &Path, name: &str) -> Stdio {
-    std::fs::File::create(folder.join(format!("{name}.log")))
-        .map(Stdio::from)
-        .unwrap_or_else(|_| Stdio::null())
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("a free port")
-}
-
-fn wait_for_port(port: u16, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "{what} did not open port {port}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// A child process killed when dropped, so a failing test leaves nothing behind.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// A Lambda function error as the Invoke API reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,7 +120,8 @@ impl LocalChain {
         let chain = CHAINS.fetch_add(1, Ordering::Relaxed);
         let logs = log_dir().join(format!("{}-{chain}", std::process::id()));
         std::fs::create_dir_all(&logs).expect("a log folder under target/");
-        let (seed, deployed) = deploy_locally(options, &logs);
+        let (seed, deployed) =
+            deploy_locally(&options.template, &options.seed, &options.parameters, &logs);
         let (s3, s3_endpoint) = start_s3(&logs);
         for bucket in deployed
             .as_object()
@@ -344,47 +306,9 @@ impl LocalChain {
             .unwrap_or(0)
     }
 
-    /// The JSON object at `s3://bucket/key` (e.g. a harvest report), read
-    /// with the S3 client as any reader would.
+    /// The JSON object at `s3://bucket/key` (e.g. a harvest report).
     pub fn s3_object(&self, location: &str) -> Value {
-        let (bucket, key) = location
-            .strip_prefix("s3://")
-            .and_then(|path| path.split_once('/'))
-            .unwrap_or_else(|| panic!("{location:?} is no s3://bucket/key location"));
-        let config = aws_sdk_s3::Config::builder()
-            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-            .endpoint_url(&self.s3_endpoint)
-            .region(aws_sdk_s3::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_s3::config::Credentials::new(
-                "AKIDLOCALREADER",
-                "local-secret",
-                None,
-                None,
-                "local-flow",
-            ))
-            .force_path_style(true)
-            .build();
-        let client = aws_sdk_s3::Client::from_conf(config);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime for one S3 call");
-        let bytes = runtime.block_on(async {
-            let object = client
-                .get_object()
-                .bucket(bucket)
-                .key(key)
-                .send()
-                .await
-                .unwrap_or_else(|error| panic!("{location}: {error:?}"));
-            object
-                .body
-                .collect()
-                .await
-                .expect("the object's body")
-                .into_bytes()
-        });
-        serde_json::from_slice(&bytes).unwrap_or_else(|error| panic!("{location}: {error}"))
+        crate::s3::read_object(&self.s3_endpoint, location)
     }
 
     /// GET /_emulator/events: the DataZone events emitted so far.
@@ -394,50 +318,4 @@ impl LocalChain {
             .cloned()
             .unwrap_or_default()
     }
-}
-
-/// Starts moto's S3-compatible server on a free port; returns it and its endpoint.
-fn start_s3(logs: &Path) -> (Running, String) {
-    let port = free_port();
-    let server = Running(
-        Command::new(moto_server())
-            .args(["-H", "127.0.0.1", "-p"])
-            .arg(port.to_string())
-            .stdout(log_file(logs, "moto-server"))
-            .stderr(log_file(logs, "moto-server.err"))
-            .spawn()
-            .expect("moto_server starts"),
-    );
-    wait_for_port(port, "moto_server");
-    (server, format!("http://127.0.0.1:{port}"))
-}
-
-/// Creates `bucket`, as the stack would: PUT /bucket (path style).
-fn create_bucket(endpoint: &str, bucket: &str) {
-    let (status, body) = exchange(agent().put(format!("{endpoint}/{bucket}")).send_empty());
-    assert!(
-        status == 200 || status == 409,
-        "bucket {bucket} not created: {status} {body}"
-    );
-}
-
-/// An HTTP client that hands back every status as an answer (a function
-/// error is an HTTP 500 with its error name in the body).
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
-}
-
-/// The status and body of an exchange with one of the chain's own servers.
-fn exchange(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, String) {
-    let mut response = response.expect("the chain's server answers");
-    let status = response.status().as_u16();
-    let body = response
-        .body_mut()
-        .read_to_string()
-        .expect("a readable answer");
-    (status, body)
 }

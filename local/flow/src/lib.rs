@@ -22,7 +22,12 @@
 //! state machine through them.
 
 mod chain;
+pub mod fleet;
+mod http;
+mod node;
+mod process;
 mod runner;
+mod s3;
 
 use std::path::{Path, PathBuf};
 

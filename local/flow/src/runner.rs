@@ -1,68 +1,11 @@
 //! Executing the state machine of the chain's template with the flow
-//! runner (`local/flow-runner`, aws-local-stepfunctions), and reading the
-//! template's IAM through it.
-
-use std::path::{Path, PathBuf};
-use std::process::Command;
+//! runner (`local/flow-runner`, aws-local-stepfunctions), and what an
+//! execution came to.
 
 use serde_json::Value;
 
-use crate::chain::{ChainOptions, LocalChain};
-use crate::workspace;
-
-fn flow_runner() -> PathBuf {
-    let runner = workspace().join("local/flow-runner");
-    assert!(
-        runner.join("node_modules/aws-local-stepfunctions").exists(),
-        "the flow runner's packages are not installed: run `npm ci --prefix local/flow-runner` (the scripts do)"
-    );
-    runner
-}
-
-/// A `node` command running `script` of the flow runner.
-fn node(script: &str) -> Command {
-    let runner = flow_runner();
-    let mut command = Command::new("node");
-    command
-        .arg("--require")
-        .arg(runner.join("polyfill.cjs"))
-        .arg(runner.join(script))
-        .current_dir(workspace());
-    command
-}
-
-fn parameter_args(command: &mut Command, parameters: &[(String, String)]) {
-    for (name, value) in parameters {
-        command.arg("--parameter").arg(format!("{name}={value}"));
-    }
-}
-
-/// Deploys the template locally: writes `options.seed` plus the
-/// functions' principals to `folder`, and returns the seed's path and each
-/// function's access key and environment (`{binary: {accessKeyId,
-/// environment}}`).
-pub(crate) fn deploy_locally(options: &ChainOptions, folder: &Path) -> (PathBuf, Value) {
-    let seed = folder.join("seed.json");
-    let mut command = node("template-local.mjs");
-    command
-        .arg("deploy")
-        .arg("--template")
-        .arg(&options.template)
-        .arg("--seed")
-        .arg(&options.seed)
-        .arg("--out")
-        .arg(&seed);
-    parameter_args(&mut command, &options.parameters);
-    let output = command.output().expect("node runs template-local.mjs");
-    assert!(
-        output.status.success(),
-        "{} could not be deployed locally: {}",
-        options.template.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let functions = serde_json::from_slice(&output.stdout).expect("template-local prints JSON");
-    (seed, functions)
-}
+use crate::chain::LocalChain;
+use crate::node::{node, parameter_args};
 
 impl LocalChain {
     /// Executes the state machine of the chain's template through this chain.

@@ -132,6 +132,14 @@ pub struct FaultSeed {
     /// emulated seconds after the first N.
     #[serde(default)]
     pub outage: Option<crate::faults::Outage>,
+    /// Probability by operation that a request answers 429 anyway.
+    #[serde(default)]
+    pub throttle_rates: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub latency_jitter_ms: Option<u64>,
+    /// Probability that an event is never delivered.
+    #[serde(default)]
+    pub drop_event_rate: Option<f64>,
 }
 
 impl Seed {

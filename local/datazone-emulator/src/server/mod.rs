@@ -21,7 +21,7 @@ use crate::api_error::{ApiError, ApiResult, ErrorShape};
 use crate::authorization::{Caller, Mode, Principals, Signature};
 use crate::clock::{Millis, http_date};
 use crate::events::{Delivery, envelope};
-use crate::faults::{Faults, Verdict};
+use crate::faults::{Faults, OutageAnswer, Verdict};
 use crate::request::Request;
 use crate::store::Store;
 pub use routes::{Route, router};
@@ -35,11 +35,14 @@ struct OperationCount {
     total: u64,
     by_status: BTreeMap<u16, u64>,
     /// The most requests seen within one emulated second, whatever their
-    /// answer: what a test compares with the operation's quota.
+    /// answer.
     peak_per_second: u64,
-    /// Emulated times of the requests of the last emulated second.
+    /// The most requests seen within ten emulated seconds: a sustained
+    /// rate, which a moment's network jitter does not bend.
+    peak_per_ten_seconds: u64,
+    /// Emulated times of the requests of the last ten emulated seconds.
     #[serde(skip)]
-    last_second: VecDeque<Millis>,
+    recent: VecDeque<Millis>,
 }
 
 impl OperationCount {
@@ -47,14 +50,21 @@ impl OperationCount {
         self.total += 1;
         *self.by_status.entry(status).or_default() += 1;
         while self
-            .last_second
+            .recent
             .front()
-            .is_some_and(|first| at - first >= 1000)
+            .is_some_and(|first| at - first >= 10_000)
         {
-            self.last_second.pop_front();
+            self.recent.pop_front();
         }
-        self.last_second.push_back(at);
-        self.peak_per_second = self.peak_per_second.max(self.last_second.len() as u64);
+        self.recent.push_back(at);
+        let last_second = self
+            .recent
+            .iter()
+            .rev()
+            .take_while(|t| at - **t < 1000)
+            .count();
+        self.peak_per_second = self.peak_per_second.max(last_second as u64);
+        self.peak_per_ten_seconds = self.peak_per_ten_seconds.max(self.recent.len() as u64);
     }
 }
 
@@ -63,6 +73,8 @@ struct EventCount {
     emitted: u64,
     delivered: u64,
     failed: u64,
+    /// Lost on their way, as `--drop-events` asks.
+    dropped: u64,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -170,6 +182,7 @@ impl App {
             return;
         }
         let mut kept = lock(&self.0.events);
+        let mut dropped = 0;
         for transition in &transitions {
             let event_id = store.new_event_id();
             let event = envelope(
@@ -185,7 +198,9 @@ impl App {
                 id = %transition.resource_id,
                 "event emitted"
             );
-            if let Some(sink) = lock(&self.0.sink).as_ref() {
+            if lock(&self.0.faults).drop_event() {
+                dropped += 1;
+            } else if let Some(sink) = lock(&self.0.sink).as_ref() {
                 // Delivery only ends after the sink is closed, so this cannot fail.
                 let _ = sink.send(event.clone());
             }
@@ -193,7 +208,9 @@ impl App {
                 kept.push(event);
             }
         }
-        lock(&self.0.counters).events.emitted += transitions.len() as u64;
+        let mut counters = lock(&self.0.counters);
+        counters.events.emitted += transitions.len() as u64;
+        counters.events.dropped += dropped;
     }
 
     /// Runs one operation: latency, signature, IAM, faults, the operation
@@ -201,7 +218,7 @@ impl App {
     async fn call(&self, route: &Route, headers: &HeaderMap, request: &Request) -> Response {
         let operation = route.operation;
         let domain = request.params.get("domainIdentifier").map(String::as_str);
-        let latency = lock(&self.0.faults).latency;
+        let latency = lock(&self.0.faults).latency();
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
@@ -278,8 +295,11 @@ impl App {
                 ErrorShape::InternalServer,
                 "An internal error occurred (injected by datazone-local)",
             )),
-            Verdict::Outage => Err(ApiError::new(
-                ErrorShape::InternalServer,
+            Verdict::Outage(answer) => Err(ApiError::new(
+                match answer {
+                    OutageAnswer::InternalServerException => ErrorShape::InternalServer,
+                    OutageAnswer::ThrottlingException => ErrorShape::Throttling,
+                },
                 "The service is unavailable (an outage injected by datazone-local)",
             )),
         }

@@ -6,8 +6,10 @@
 //! bounded whatever its size. [`steps`] takes the rounds as an execution
 //! does, over a record kept behind the [`crate::port::ReportStore`] port.
 
+mod enrich;
 pub mod follow;
 pub mod record;
+mod round;
 pub mod start;
 pub mod steps;
 pub mod summary;

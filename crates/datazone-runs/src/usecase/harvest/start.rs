@@ -61,6 +61,12 @@ pub fn backoff_seconds(attempts: u32) -> u64 {
     2_u64.saturating_pow(attempts.min(6)).min(60)
 }
 
+/// A backoff with jitter: between half of it and all of it, so callers that
+/// failed together do not all retry together.
+pub fn jittered(backoff: u64) -> u64 {
+    backoff / 2 + rand::random_range(0..=backoff - backoff / 2)
+}
+
 /// Starts what `harvest` still has to start, within `round`.
 pub async fn start_round(
     datazone: &impl DataZone,
@@ -176,5 +182,5 @@ fn give_up_or_retry(
         return None;
     }
     source.error = Some(ErrorReport::from(error));
-    Some(wait)
+    Some(jittered(wait))
 }

@@ -1,25 +1,32 @@
-//! An in-memory DataZone behind the port, for the tests of the use cases
-//! and of the functions (feature `test-support`). Paging is written once,
-//! here; a DataZone for the wire is `datazone-local`.
+//! An in-memory DataZone and report store behind the ports, for the tests
+//! of the use cases and of the functions (feature `test-support`). Paging
+//! is written once, here; a DataZone for the wire is `datazone-local`.
+//!
+//! Over 400 lines: one fake answers all eight port operations and the
+//! scripting tests need (failures, races, statuses); split, one fake would
+//! be spread over files that each need its whole state.
+
+mod report_store;
+mod samples;
+
+pub use report_store::MemoryReportStore;
+pub use samples::{domain, metadata_run, run, source};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use crate::Error;
 use crate::model::data_source::{DataSourceSummary, ProjectSummary};
-use crate::model::ids::{
-    DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, ProjectId,
-};
+use crate::model::ids::{DataSourceRunId, DomainId, MetadataGenerationRunId, ProjectId};
 use crate::model::metadata_run::{
     MetadataGenerationRun, MetadataGenerationRunStatus, MetadataGenerationTarget,
 };
-use crate::model::run::{DataSourceRun, DataSourceRunStatus, DataSourceRunType};
+use crate::model::run::{DataSourceRun, DataSourceRunStatus};
 use crate::model::timestamp::Timestamp;
 use crate::port::{
     ActivitiesPageRequest, AssetActivity, DataSourcesPageRequest, DataZone, Page,
-    ProjectsPageRequest, ReportStore, RunsPageRequest, StartMetadataRequest, StartRunRequest,
+    ProjectsPageRequest, RunsPageRequest, StartMetadataRequest, StartRunRequest,
 };
-use crate::usecase::harvest::record::Harvest;
 
 /// Pages are small so that listings cross page boundaries.
 const DEFAULT_PAGE_SIZE: usize = 2;
@@ -64,43 +71,6 @@ struct State {
 #[derive(Default)]
 pub struct FakeDataZone {
     state: Mutex<State>,
-}
-
-/// A run of the sample domain and project, created at a fixed time.
-pub fn run(id: &str, data_source: &str, status: &str) -> DataSourceRun {
-    DataSourceRun {
-        id: id.into(),
-        domain_id: "dzd_sales2026".into(),
-        data_source_id: data_source.into(),
-        project_id: "prj_salesdata".into(),
-        status: DataSourceRunStatus::from_wire(status),
-        run_type: DataSourceRunType::Prioritized,
-        asset_statistics: None,
-        error: None,
-        lineage_import_status: None,
-        configuration_snapshot: None,
-        created_at: Timestamp::from_epoch_millis(1_700_000_000_000),
-        updated_at: Timestamp::from_epoch_millis(1_700_000_000_000),
-        started_at: None,
-        stopped_at: None,
-        observed_at: None,
-    }
-}
-
-/// A metadata generation run of the sample domain and project, created now.
-pub fn metadata_run(id: &str, status: Option<&str>) -> MetadataGenerationRun {
-    MetadataGenerationRun {
-        id: id.into(),
-        domain_id: "dzd_sales2026".into(),
-        owning_project_id: "prj_salesdata".into(),
-        status: status.map(MetadataGenerationRunStatus::from_wire),
-        target: None,
-        types: vec![],
-        type_stats: vec![],
-        created_at: Some(Timestamp::now()),
-        created_by: None,
-        observed_at: None,
-    }
 }
 
 impl FakeDataZone {
@@ -458,48 +428,4 @@ impl DataZone for FakeDataZone {
         );
         Ok(Page { items, next_token })
     }
-}
-
-/// Harvest records in memory, kept as the JSON a real store would hold.
-#[derive(Default)]
-pub struct MemoryReportStore {
-    records: Mutex<HashMap<String, String>>,
-}
-
-impl MemoryReportStore {
-    /// The JSON saved under `key`.
-    pub fn saved(&self, key: &str) -> Option<String> {
-        self.records.lock().unwrap().get(key).cloned()
-    }
-}
-
-impl ReportStore for MemoryReportStore {
-    async fn load(&self, key: &str) -> Result<Option<Harvest>, Error> {
-        let saved = self.records.lock().unwrap().get(key).cloned();
-        saved
-            .map(|json| {
-                serde_json::from_str(&json).map_err(|error| Error::ReportRefused(error.to_string()))
-            })
-            .transpose()
-    }
-
-    async fn save(&self, key: &str, harvest: &Harvest) -> Result<(), Error> {
-        let json = serde_json::to_string(harvest).expect("a harvest serializes");
-        self.records.lock().unwrap().insert(key.into(), json);
-        Ok(())
-    }
-
-    fn location(&self, key: &str) -> String {
-        format!("memory://{key}")
-    }
-}
-
-/// The sample domain.
-pub fn domain() -> DomainId {
-    DomainId::parse("domainId", "dzd_sales2026").unwrap()
-}
-
-/// A data source id; panics on one the model refuses.
-pub fn source(id: &str) -> DataSourceId {
-    DataSourceId::parse("dataSourceId", id).unwrap()
 }

@@ -1,0 +1,334 @@
+//! Each subcommand: its input checked, its work, its output and exit code.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use datazone_runs::Error;
+use datazone_runs::model::ids::{
+    DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize, ProjectId,
+};
+use datazone_runs::model::metadata_run::MetadataGenerationType;
+use datazone_runs::model::outcome::Origin;
+use datazone_runs::model::run::DataSourceRunStatus;
+use datazone_runs::port::DataZone;
+use datazone_runs::usecase::harvest::record::{Harvest, SourceRecord};
+use datazone_runs::usecase::harvest::summary::Summary;
+use datazone_runs::usecase::pages::{Limits, ListRunsRequest, list_data_source_runs};
+use datazone_runs::usecase::polling::PollingPolicy;
+use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
+use datazone_runs::usecase::status::{check_metadata_run, check_run};
+use serde_json::json;
+
+use crate::args::{Cli, Command, Output, RunArgs, RunsArgs, StartArgs};
+use crate::exit::Exit;
+use crate::harvest::{Ending, Plan, harvest};
+use crate::progress::{Mode, Progress};
+
+/// The exit code of a wait stopped by Ctrl-C (128 + SIGINT), as shells use.
+const INTERRUPTED: u8 = 130;
+/// Error names that mean the caller was denied.
+const DENIALS: &[&str] = &[
+    "DataZone.AccessDeniedException",
+    "DataZone.UnauthorizedException",
+    "DataZone.UnrecognizedClientException",
+];
+
+pub async fn run(datazone: &impl DataZone, cli: &Cli, call_allowance: Duration) -> ExitCode {
+    let result = match &cli.command {
+        Command::Start(args) => start(datazone, args, cli.output, call_allowance).await,
+        Command::Status(args) => status(datazone, args, cli.output).await,
+        Command::Metadata(args) => metadata(datazone, args, cli.output).await,
+        Command::Runs(args) => runs(datazone, args, cli.output).await,
+    };
+    result.unwrap_or_else(|error| {
+        eprintln!("dzrun: {}: {error}", error.name());
+        ExitCode::from(Exit::of_error(&error) as u8)
+    })
+}
+
+fn selection(args: &StartArgs) -> Result<Selection, Error> {
+    let filter = SourceFilter {
+        types: args.types.clone(),
+        name: args.name.clone(),
+        include_disabled: false,
+    };
+    let filtered = !args.types.is_empty() || args.name.is_some();
+    if !args.sources.is_empty() {
+        if filtered {
+            return Err(Error::invalid_input(
+                "--source",
+                "named sources are taken as given: --type and --name go with --project or --all",
+            ));
+        }
+        return args
+            .sources
+            .iter()
+            .map(|id| DataSourceId::parse("--source", id.clone()))
+            .collect::<Result<_, _>>()
+            .map(Selection::Sources);
+    }
+    let scope = if args.all {
+        ProjectScope::AllProjects
+    } else if !args.projects.is_empty() {
+        ProjectScope::Projects(
+            args.projects
+                .iter()
+                .map(|id| ProjectId::parse("--project", id.clone()))
+                .collect::<Result<_, _>>()?,
+        )
+    } else {
+        return Err(Error::invalid_input(
+            "--source",
+            "name the data sources: --source ID, --project ID or --all",
+        ));
+    };
+    Ok(Selection::Projects { scope, filter })
+}
+
+fn metadata_types(names: &[String]) -> Result<Vec<MetadataGenerationType>, Error> {
+    let types: Vec<MetadataGenerationType> = names
+        .iter()
+        .map(|name| MetadataGenerationType::from_wire(name.trim()))
+        .collect();
+    if let Some(unknown) = types
+        .iter()
+        .find(|kind| matches!(kind, MetadataGenerationType::Unknown(_)))
+    {
+        return Err(Error::invalid_input(
+            "--generate-metadata",
+            format!(
+                "{unknown} is not one of {}",
+                MetadataGenerationType::DOCUMENTED.join(", ")
+            ),
+        ));
+    }
+    if types.len() > 2 {
+        return Err(Error::invalid_input(
+            "--generate-metadata",
+            "one or two types",
+        ));
+    }
+    Ok(types)
+}
+
+/// Sources whose run is still going (or not started), for a person to follow up.
+fn unfinished(harvest: &Harvest) -> Vec<&SourceRecord> {
+    harvest
+        .sources
+        .iter()
+        .filter(|source| source.outcome.is_none())
+        .collect()
+}
+
+async fn start(
+    datazone: &impl DataZone,
+    args: &StartArgs,
+    output: Output,
+    call_allowance: Duration,
+) -> Result<ExitCode, Error> {
+    let plan = Plan {
+        domain: DomainId::parse("--domain", args.domain.clone())?,
+        trigger_id: args
+            .trigger_id
+            .clone()
+            .unwrap_or_else(|| format!("dzrun-{}", uuid::Uuid::new_v4())),
+        selection: selection(args)?,
+        wait: args.wait,
+        timeout: args.timeout,
+        metadata_types: metadata_types(&args.generate_metadata)?,
+        polling: PollingPolicy::from_env()?,
+        call_allowance,
+    };
+    let mode = match output {
+        Output::Json => Mode::Silent,
+        Output::Text if std::io::stdout().is_terminal() => Mode::Live,
+        Output::Text => Mode::Lines,
+    };
+    let (harvest, ending) = harvest(datazone, &plan, &mut Progress::new(mode)).await?;
+    let summary = Summary::of(&harvest, "(dzrun keeps no report)".to_owned());
+    let denied = harvest.sources.iter().any(|source| {
+        source
+            .error
+            .as_ref()
+            .is_some_and(|error| DENIALS.contains(&error.name.as_str()))
+    });
+    let exit = match ending {
+        Ending::TimedOut => Exit::TimedOut as u8,
+        Ending::Interrupted => INTERRUPTED,
+        Ending::Started | Ending::Done => {
+            Exit::of_summary(&summary, denied, args.allow_partial) as u8
+        }
+    };
+    match output {
+        Output::Json => println!(
+            "{}",
+            json!({
+                "triggerId": harvest.trigger_id,
+                "domainId": harvest.domain_id,
+                "ending": format!("{ending:?}").to_lowercase(),
+                "exitCode": exit,
+                "sources": harvest.sources,
+                "summary": summary,
+            })
+        ),
+        Output::Text => print_summary(&harvest, &summary, ending),
+    }
+    Ok(ExitCode::from(exit))
+}
+
+fn print_summary(harvest: &Harvest, summary: &Summary, ending: Ending) {
+    let counts = &summary.sources;
+    println!(
+        "{} data sources: {} succeeded, {} partly succeeded, {} failed, {} not started, {} skipped (daily quota spent), {} still going",
+        counts.selected,
+        counts.succeeded,
+        counts.partially_succeeded,
+        counts.failed + counts.polling_limit_reached + counts.check_failed + counts.unknown_status,
+        counts.not_started,
+        counts.quota_exhausted,
+        counts.pending
+    );
+    for failure in &summary.failures {
+        let error = failure
+            .error
+            .as_ref()
+            .map(|error| format!(": {}: {}", error.name, error.message))
+            .unwrap_or_default();
+        println!("  {} {:?}{error}", failure.data_source_id, failure.outcome);
+    }
+    if summary.more_failures > 0 {
+        println!("  … and {} more failures", summary.more_failures);
+    }
+    let going = unfinished(harvest);
+    let reason = match ending {
+        Ending::TimedOut => Some("timed out"),
+        Ending::Interrupted => Some("stopped waiting (Ctrl-C)"),
+        Ending::Started if !going.is_empty() => Some("started; not waiting (--wait follows them)"),
+        _ => None,
+    };
+    if let Some(reason) = reason {
+        println!("{reason}; the runs go on:");
+        for source in going {
+            println!(
+                "  {} run {}",
+                source.data_source_id,
+                source.run_id.as_deref().unwrap_or("(not started)")
+            );
+        }
+    }
+}
+
+async fn status(
+    datazone: &impl DataZone,
+    args: &RunArgs,
+    output: Output,
+) -> Result<ExitCode, Error> {
+    let domain = DomainId::parse("--domain", args.domain.clone())?;
+    let run = DataSourceRunId::parse("--run", args.run.clone())?;
+    let outcome = check_run(
+        datazone,
+        &domain,
+        &run,
+        Origin::Query,
+        &PollingPolicy::from_env()?,
+    )
+    .await?;
+    match output {
+        Output::Json => println!("{}", json!(outcome)),
+        Output::Text => println!(
+            "{} {} {} ({:?}) added {} updated {} failed {}",
+            outcome.data_source_id,
+            outcome.run_id,
+            outcome.status,
+            outcome.outcome,
+            outcome.asset_statistics.added,
+            outcome.asset_statistics.updated,
+            outcome.asset_statistics.failed
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn metadata(
+    datazone: &impl DataZone,
+    args: &RunArgs,
+    output: Output,
+) -> Result<ExitCode, Error> {
+    let domain = DomainId::parse("--domain", args.domain.clone())?;
+    let run = MetadataGenerationRunId::parse("--run", args.run.clone())?;
+    let outcome = check_metadata_run(
+        datazone,
+        &domain,
+        &run,
+        Origin::Query,
+        &PollingPolicy::from_env()?,
+    )
+    .await?;
+    match output {
+        Output::Json => println!("{}", json!(outcome)),
+        Output::Text => println!(
+            "{} {} ({:?})",
+            outcome.run_id,
+            outcome
+                .status
+                .as_ref()
+                .map_or("(none)", |status| status.as_str()),
+            outcome.outcome
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A documented data source run status.
+fn run_status(name: &str) -> Result<DataSourceRunStatus, Error> {
+    if DataSourceRunStatus::DOCUMENTED.contains(&name) {
+        Ok(DataSourceRunStatus::from_wire(name))
+    } else {
+        Err(Error::invalid_input(
+            "--status",
+            format!(
+                "must be one of {}",
+                DataSourceRunStatus::DOCUMENTED.join(", ")
+            ),
+        ))
+    }
+}
+
+async fn runs(
+    datazone: &impl DataZone,
+    args: &RunsArgs,
+    output: Output,
+) -> Result<ExitCode, Error> {
+    let request = ListRunsRequest {
+        status: args.status.as_deref().map(run_status).transpose()?,
+        page_size: args
+            .page_size
+            .map(|size| PageSize::parse("--page-size", size))
+            .transpose()?,
+        limits: Limits {
+            max_items: args.max_items,
+            starting_token: args.starting_token.clone(),
+        },
+        ..ListRunsRequest::new(
+            DomainId::parse("--domain", args.domain.clone())?,
+            DataSourceId::parse("--source", args.source.clone())?,
+        )
+    };
+    let listed = list_data_source_runs(datazone, &request).await?;
+    match output {
+        Output::Json => println!(
+            "{}",
+            json!({"items": listed.items, "resumeToken": listed.resume_token})
+        ),
+        Output::Text => {
+            for run in &listed.items {
+                println!("{} {} {}", run.id, run.status, run.created_at.to_iso8601());
+            }
+            if let Some(token) = &listed.resume_token {
+                println!("more: --starting-token {token}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,136 @@
+//! `dzrun start`: the harvest of the functions, driven in one process —
+//! start rounds until every source is started (or given up on), then, with
+//! `--wait`, follow rounds until every run is done, sleeping the waits they
+//! ask for. The rounds, tokens, pacing and waits are the functions' own.
+//! Waiting stops at `--timeout` or Ctrl-C; the runs go on.
+
+use std::time::Duration;
+
+use datazone_runs::Error;
+use datazone_runs::model::ids::DomainId;
+use datazone_runs::model::metadata_run::MetadataGenerationType;
+use datazone_runs::port::DataZone;
+use datazone_runs::usecase::harvest::follow::{FollowRound, MetadataSettings, follow_round};
+use datazone_runs::usecase::harvest::record::{Harvest, SourceRecord};
+use datazone_runs::usecase::harvest::start::{StartRound, start_round};
+use datazone_runs::usecase::pace::{Budget, Pacer};
+use datazone_runs::usecase::polling::PollingPolicy;
+use datazone_runs::usecase::select::{Selection, select_sources};
+use tokio::time::Instant;
+
+use crate::progress::Progress;
+
+/// Requests a second, as the functions' defaults: under half of DataZone's
+/// quotas ("Quotas for Amazon DataZone"), which the account's other callers
+/// share.
+const START_RATE: f64 = 8.0;
+const LIST_RATE: f64 = 8.0;
+const METADATA_RATE: f64 = 4.0;
+/// Starts failing with a retryable error are retried this long.
+const RETRY_DEADLINE: Duration = Duration::from_secs(900);
+/// A round with no `--timeout` to keep to.
+const UNBOUNDED: Duration = Duration::from_secs(24 * 3600);
+/// Checks of one run before it is given up on.
+const MAX_POLLS: u32 = 200;
+
+/// What to harvest, and how.
+pub struct Plan {
+    pub domain: DomainId,
+    pub trigger_id: String,
+    pub selection: Selection,
+    pub wait: bool,
+    pub timeout: Option<Duration>,
+    pub metadata_types: Vec<MetadataGenerationType>,
+    pub polling: PollingPolicy,
+    /// Time one call may take.
+    pub call_allowance: Duration,
+}
+
+/// How the harvest ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Every source started (or given up on); no --wait.
+    Started,
+    /// Every source done.
+    Done,
+    TimedOut,
+    Interrupted,
+}
+
+/// Sleeps `seconds`, unless the deadline or Ctrl-C comes first.
+async fn pause(seconds: u64, deadline: Option<Instant>) -> Option<Ending> {
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let wake = deadline.map_or(until, |deadline| deadline.min(until));
+    tokio::select! {
+        _ = tokio::time::sleep_until(wake) => {
+            deadline.filter(|deadline| Instant::now() >= *deadline).map(|_| Ending::TimedOut)
+        }
+        _ = tokio::signal::ctrl_c() => Some(Ending::Interrupted),
+    }
+}
+
+pub async fn harvest(
+    datazone: &impl DataZone,
+    plan: &Plan,
+    progress: &mut Progress,
+) -> Result<(Harvest, Ending), Error> {
+    let began = Instant::now();
+    let deadline = plan.timeout.map(|timeout| began + timeout);
+    let time_left = || deadline.map_or(UNBOUNDED, |deadline| deadline - Instant::now());
+    let list_pacer = Pacer::per_second(LIST_RATE);
+    let selected = select_sources(datazone, &plan.domain, &plan.selection, &list_pacer).await?;
+    let sources = selected
+        .sources
+        .into_iter()
+        .map(|source| SourceRecord::to_start(source.id, source.name))
+        .collect();
+    let mut harvest = Harvest::new(plan.trigger_id.clone(), plan.domain.clone(), sources);
+    harvest.denied_projects = selected
+        .denied_projects
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let start_pacer = Pacer::per_second(START_RATE);
+    loop {
+        let round = StartRound {
+            concurrency: 4,
+            pacer: &start_pacer,
+            budget: Budget::lasting(time_left()),
+            call_allowance: plan.call_allowance,
+            retry_deadline: RETRY_DEADLINE,
+        };
+        let started = start_round(datazone, &mut harvest, &round).await;
+        progress.show(&harvest);
+        if started.remaining == 0 {
+            break;
+        }
+        if let Some(ending) = pause(started.retry_after_seconds, deadline).await {
+            return Ok((harvest, ending));
+        }
+    }
+    if !plan.wait {
+        return Ok((harvest, Ending::Started));
+    }
+    let metadata_pacer = Pacer::per_second(METADATA_RATE);
+    loop {
+        let round = FollowRound {
+            polling: &plan.polling,
+            max_polls: MAX_POLLS,
+            concurrency: 16,
+            budget: Budget::lasting(time_left()),
+            call_allowance: plan.call_allowance,
+            metadata: (!plan.metadata_types.is_empty()).then_some(MetadataSettings {
+                types: &plan.metadata_types,
+                pacer: &metadata_pacer,
+            }),
+        };
+        let followed = follow_round(datazone, &mut harvest, &round).await;
+        progress.show(&harvest);
+        if followed.pending == 0 {
+            return Ok((harvest, Ending::Done));
+        }
+        if let Some(ending) = pause(followed.next_wait_seconds, deadline).await {
+            return Ok((harvest, ending));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! What a follow round is given, and what its parts share: the wait it
+//! learns, and how one call went.
+
+use std::time::Duration;
+
+use crate::Error;
+use crate::model::metadata_run::MetadataGenerationType;
+use crate::usecase::pace::{Budget, Pacer};
+use crate::usecase::polling::PollingPolicy;
+
+/// Metadata generation for what successful runs imported.
+#[derive(Debug)]
+pub struct MetadataSettings<'a> {
+    pub types: &'a [MetadataGenerationType],
+    /// Paces StartMetadataGenerationRun calls.
+    pub pacer: &'a Pacer,
+}
+
+/// How one follow round goes.
+#[derive(Debug)]
+pub struct FollowRound<'a> {
+    pub polling: &'a PollingPolicy,
+    /// Checks of one run before it is given up on.
+    pub max_polls: u32,
+    pub concurrency: usize,
+    pub budget: Budget,
+    /// Time one call may take, at most.
+    pub call_allowance: Duration,
+    /// `None`: no metadata generation.
+    pub metadata: Option<MetadataSettings<'a>>,
+}
+
+/// The next wait, as the round learns what it calls for.
+pub(super) struct NextWait(pub(super) Option<u64>);
+
+impl NextWait {
+    pub(super) fn at_most(&mut self, seconds: u64) {
+        self.0 = Some(self.0.map_or(seconds, |wait| wait.min(seconds)));
+    }
+}
+
+/// How one call of a round went.
+pub(super) enum Checked<T> {
+    Read(T),
+    Failed(Error),
+    /// Out of time before it began.
+    NotTried,
+}
