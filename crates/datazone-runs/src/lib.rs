@@ -1,12 +1,14 @@
 //! The domain of DataZone run automation, free of any transport: what
-//! DataZone reports ([`model`]), the calls made to it ([`port`]), and what
-//! the automation does with them ([`usecase`]): list, start at most once,
-//! assess and check statuses, start metadata generation.
+//! DataZone reports ([`model`]), the calls made to it and to the report
+//! store ([`port`]), and what the automation does with them ([`usecase`]):
+//! select sources, start them at most once and paced, follow them, assess
+//! statuses, generate metadata, and advance a harvest in rounds.
 //!
-//! The Lambda functions (`functions/*`) and their glue (`function-runtime`)
-//! call the use cases with the `aws-sdk-datazone` adapter
-//! (`datazone-adapter`); tests call them with the in-memory DataZone of
-//! [`testing`] (feature `test-support`).
+//! The Lambda functions (`functions/*`, with their glue in
+//! `function-runtime`) and the `dzrun` CLI call the use cases with the AWS
+//! SDK adapters (`datazone-adapter`, `report-store-s3`); tests call them
+//! with the in-memory DataZone and report store of [`testing`] (feature
+//! `test-support`).
 
 pub mod error;
 pub mod model;

@@ -1,7 +1,8 @@
-//! What the automation does with DataZone, through the port only: list
-//! (one paginator), fan out (one bounded helper), start a source at most
-//! once per trigger, assess and check statuses (one wait rule), and start
-//! metadata generation for what a run imported.
+//! What the automation does with DataZone, through the ports only: select
+//! sources, list (one paginator), fan out (one bounded helper), pace calls,
+//! start a source at most once per trigger, assess and check statuses (one
+//! wait rule), start metadata generation for what a run imported, and
+//! advance a harvest in rounds ([`harvest`]).
 
 pub mod fan_out;
 pub mod harvest;

@@ -1,0 +1,125 @@
+"""The functions' deployment size and cold start, as Lambda would see them.
+
+Builds the release bootstraps of every function in one cargo lambda
+invocation (x86_64), then for each prints: the bootstrap's size, its
+deployment zip's size (deflate, as SAM packages it), and, over five fresh
+processes served by `cargo lambda watch`, the median time from the process
+start to the answer of its first invocation (a payload it refuses at once,
+so no AWS call is timed) and the peak resident memory.
+
+Usage: python scripts/bench_size.py   (run by scripts/bench-size)
+"""
+
+import io
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+FUNCTIONS = ["start-runs", "follow-runs", "run-status"]
+RUNS = 5
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise SystemExit(f"nothing listens on port {port}")
+
+
+def zipped_size(bootstrap: Path) -> int:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(bootstrap, "bootstrap")
+    return len(buffer.getvalue())
+
+
+def peak_memory_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def cold_start(bootstrap: Path, name: str, port: int) -> tuple[float, int]:
+    """Seconds from spawn to the first answer, and peak memory in KiB."""
+    environment = dict(
+        os.environ,
+        AWS_LAMBDA_RUNTIME_API=f"http://127.0.0.1:{port}/.rt/{name}",
+        AWS_LAMBDA_FUNCTION_NAME=name,
+        AWS_LAMBDA_FUNCTION_VERSION="$LATEST",
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE="128",
+        AWS_REGION="us-east-1",
+        AWS_ACCESS_KEY_ID="AKIDBENCH",
+        AWS_SECRET_ACCESS_KEY="bench",
+        REPORT_BUCKET="bench",
+        DATAZONE_DOMAIN_ID="dzd_bench",
+    )
+    began = time.monotonic()
+    process = subprocess.Popen([str(bootstrap)], env=environment,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/2015-03-31/functions/{name}/invocations",
+            data=b"[]", method="POST")
+        try:
+            urllib.request.urlopen(request, timeout=30).read()
+        except urllib.error.HTTPError as refused:  # the InvalidInput answer
+            body = json.loads(refused.read())
+            assert body["errorType"] == "InvalidInput", body
+        elapsed = time.monotonic() - began
+        return elapsed, peak_memory_kib(process.pid)
+    finally:
+        process.kill()
+        process.wait()
+
+
+def main() -> int:
+    cargo_lambda = os.environ.get("CARGO_LAMBDA", str(PROJECT / ".tools/venv/bin/cargo-lambda"))
+    build = [cargo_lambda, "lambda", "build", "--release", "--x86-64"]
+    for function in FUNCTIONS:
+        build += ["--bin", function]
+    began = time.monotonic()
+    subprocess.run(build, check=True, cwd=PROJECT)
+    print(f"release build of {len(FUNCTIONS)} functions: {time.monotonic() - began:.0f} s")
+    target = Path(os.environ.get("CARGO_TARGET_DIR", PROJECT / "target"))
+    port = free_port()
+    watch = subprocess.Popen([cargo_lambda, "lambda", "watch", "--only-lambda-apis",
+                              "-A", "127.0.0.1", "-P", str(port)], cwd=PROJECT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        print("| function | bootstrap | zipped | cold start (median of 5) | peak memory |")
+        print("|---|---|---|---|---|")
+        for function in FUNCTIONS:
+            bootstrap = target / "lambda" / function / "bootstrap"
+            starts = [cold_start(bootstrap, function, port) for _ in range(RUNS)]
+            seconds = statistics.median(start[0] for start in starts)
+            memory = max(start[1] for start in starts)
+            print(f"| {function} | {bootstrap.stat().st_size / 1e6:.1f} MB | "
+                  f"{zipped_size(bootstrap) / 1e6:.1f} MB | {seconds * 1000:.0f} ms | {memory / 1024:.1f} MiB |")
+    finally:
+        watch.kill()
+        watch.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
