@@ -94,8 +94,11 @@ def cold_start(bootstrap: Path, name: str, port: int) -> tuple[float, int]:
 def main() -> int:
     cargo_lambda = os.environ.get("CARGO_LAMBDA", str(PROJECT / ".tools/venv/bin/cargo-lambda"))
     build = [cargo_lambda, "lambda", "build", "--release", "--x86-64"]
+    # By package, as `sam build` does from each function's CodeUri: cargo
+    # then resolves the features of the functions alone, not those of the
+    # workspace's tools (dzrun's SSO, local-flow's default TLS client).
     for function in FUNCTIONS:
-        build += ["--bin", function]
+        build += ["--package", function]
     began = time.monotonic()
     subprocess.run(build, check=True, cwd=PROJECT)
     print(f"release build of {len(FUNCTIONS)} functions: {time.monotonic() - began:.0f} s")

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use aws_config::BehaviorVersion;
 use aws_config::timeout::TimeoutConfig;
+use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use datazone_runs::Error;
 use datazone_runs::settings::env_number;
@@ -54,6 +56,16 @@ pub async fn shared_config(settings: &ClientSettings) -> aws_config::SdkConfig {
     shared_config_for(settings, None, None).await
 }
 
+/// The SDK's HTTPS client on rustls with the ring crypto provider, the
+/// one every client of the process (and the credential chain) uses.
+fn https_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https()
+}
+
 /// [`shared_config`] with a named profile and a region over the chain's.
 pub async fn shared_config_for(
     settings: &ClientSettings,
@@ -64,7 +76,9 @@ pub async fn shared_config_for(
         .operation_timeout(settings.operation_timeout)
         .operation_attempt_timeout(settings.attempt_timeout)
         .build();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts);
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts)
+        .http_client(https_client());
     if let Some(profile) = profile {
         loader = loader.profile_name(profile);
     }

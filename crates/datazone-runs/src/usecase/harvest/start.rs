@@ -64,7 +64,7 @@ pub fn backoff_seconds(attempts: u32) -> u64 {
 /// A backoff with jitter: between half of it and all of it, so callers that
 /// failed together do not all retry together.
 pub fn jittered(backoff: u64) -> u64 {
-    backoff / 2 + rand::random_range(0..=backoff - backoff / 2)
+    backoff / 2 + fastrand::u64(0..=backoff - backoff / 2)
 }
 
 /// Starts what `harvest` still has to start, within `round`.
