@@ -195,6 +195,27 @@ async fn a_failing_check_is_retried_next_round_unless_it_cannot_mend() {
 }
 
 #[tokio::test]
+async fn run_checks_failing_retryably_end_at_max_polls() {
+    let fake = FakeDataZone::default();
+    let mut harvest = started(&fake, &["a"]).await;
+    fake.fail_checks_of("run-0", Some(Error::InternalServer("oops".into())));
+    for round in 1..=4 {
+        let progress = follow(&fake, &mut harvest, false).await;
+        assert_eq!(harvest.sources[0].checks, round, "one check a round");
+        assert_eq!(harvest.sources[0].outcome, None, "retried after {round}");
+        assert_eq!(progress.next_wait_seconds, 10, "the shortest wait");
+    }
+    follow(&fake, &mut harvest, false).await;
+    let source = &harvest.sources[0];
+    assert_eq!(source.checks, 5);
+    assert_eq!(source.outcome, Some(SourceOutcome::CheckFailed));
+    assert_eq!(
+        source.error.as_ref().unwrap().name,
+        "DataZone.InternalServerException"
+    );
+}
+
+#[tokio::test]
 async fn a_round_out_of_time_checks_nothing_and_asks_for_no_wait() {
     let fake = FakeDataZone::default();
     let mut harvest = started(&fake, &["a"]).await;
@@ -289,6 +310,110 @@ async fn metadata_generation_follows_what_successful_runs_imported() {
     );
     assert_eq!(fake.calls("StartMetadataGenerationRun"), 3);
     assert_eq!(fake.calls("ListDataSourceRunActivities"), 3);
+}
+
+/// A harvest of one source whose run succeeded, importing `assets`.
+async fn succeeded_with(fake: &FakeDataZone, assets: &[&str]) -> Harvest {
+    let harvest = started(fake, &["a"]).await;
+    fake.add_activities(
+        "run-0",
+        assets
+            .iter()
+            .map(|asset| activity(asset, "SUCCEEDED_CREATED"))
+            .collect(),
+    );
+    fake.finish_run("run-0", "SUCCESS", stats(assets.len() as i32, 0));
+    harvest
+}
+
+#[tokio::test]
+async fn assets_whose_listing_is_throttled_are_listed_next_round() {
+    let fake = FakeDataZone::default();
+    let mut harvest = succeeded_with(&fake, &["ast_1"]).await;
+    fake.fail_activities_of("run-0", Some(Error::Throttling("slow down".into())));
+    let progress = follow(&fake, &mut harvest, true).await;
+    let a = &harvest.sources[0];
+    assert!(!a.assets_listed, "to be listed again");
+    assert!(a.error.is_none(), "a retryable failure is not the source's");
+    assert_eq!((progress.pending, progress.next_wait_seconds), (1, 10));
+    fake.fail_activities_of("run-0", None);
+    follow(&fake, &mut harvest, true).await;
+    assert_eq!(fake.metadata_run_ids(), ["mg-0"]);
+    assert_eq!(fake.calls("ListDataSourceRunActivities"), 2);
+}
+
+#[tokio::test]
+async fn assets_that_cannot_be_listed_end_the_source_with_its_outcome() {
+    let fake = FakeDataZone::default();
+    let mut harvest = succeeded_with(&fake, &["ast_1"]).await;
+    fake.fail_activities_of("run-0", Some(Error::AccessDenied("no".into())));
+    let progress = follow(&fake, &mut harvest, true).await;
+    let a = &harvest.sources[0];
+    assert_eq!(progress.pending, 0);
+    assert_eq!(a.stage, Stage::Done);
+    assert_eq!(a.outcome, Some(SourceOutcome::Succeeded));
+    assert_eq!(
+        a.error.as_ref().unwrap().name,
+        "DataZone.AccessDeniedException"
+    );
+    assert!(a.metadata.is_empty());
+    assert_eq!(fake.calls("ListDataSourceRunActivities"), 1);
+}
+
+#[tokio::test]
+async fn a_throttled_metadata_start_is_retried_and_starts_once() {
+    let fake = FakeDataZone::default();
+    let mut harvest = succeeded_with(&fake, &["ast_1"]).await;
+    fake.fail_metadata_generation_for("ast_1", Error::Throttling("slow down".into()));
+    let progress = follow(&fake, &mut harvest, true).await;
+    let asset = &harvest.sources[0].metadata[0];
+    assert_eq!(asset.stage, Stage::ToStart);
+    assert_eq!(asset.outcome, None);
+    assert_eq!(
+        asset.error.as_ref().unwrap().name,
+        "DataZone.ThrottlingException"
+    );
+    assert_eq!((progress.pending, progress.next_wait_seconds), (1, 10));
+    fake.stop_failing_metadata_generation_for("ast_1");
+    follow(&fake, &mut harvest, true).await;
+    assert_eq!(harvest.sources[0].metadata[0].stage, Stage::Following);
+    assert_eq!(fake.metadata_run_ids(), ["mg-0"]);
+}
+
+#[tokio::test]
+async fn metadata_checks_failing_retryably_end_at_max_polls() {
+    let fake = FakeDataZone::default();
+    let mut harvest = succeeded_with(&fake, &["ast_1"]).await;
+    follow(&fake, &mut harvest, true).await;
+    fake.fail_checks_of("mg-0", Some(Error::InternalServer("oops".into())));
+    for round in 1..=4 {
+        let progress = follow(&fake, &mut harvest, true).await;
+        let asset = &harvest.sources[0].metadata[0];
+        assert_eq!(asset.checks, round, "one check a round");
+        assert_eq!(asset.outcome, None, "retried after {round} checks");
+        assert_eq!(progress.next_wait_seconds, 10, "the shortest wait");
+    }
+    follow(&fake, &mut harvest, true).await;
+    let asset = &harvest.sources[0].metadata[0];
+    assert_eq!(asset.checks, 5);
+    assert_eq!(asset.outcome, Some(AssetOutcome::CheckFailed));
+    assert_eq!(
+        asset.error.as_ref().unwrap().name,
+        "DataZone.InternalServerException"
+    );
+}
+
+#[tokio::test]
+async fn a_metadata_check_refused_ends_the_asset_at_once() {
+    let fake = FakeDataZone::default();
+    let mut harvest = succeeded_with(&fake, &["ast_1"]).await;
+    follow(&fake, &mut harvest, true).await;
+    fake.fail_checks_of("mg-0", Some(Error::AccessDenied("no".into())));
+    follow(&fake, &mut harvest, true).await;
+    let asset = &harvest.sources[0].metadata[0];
+    assert_eq!(asset.checks, 1);
+    assert_eq!(asset.outcome, Some(AssetOutcome::CheckFailed));
+    assert_eq!(harvest.sources[0].stage, Stage::Done);
 }
 
 #[tokio::test]

@@ -89,6 +89,19 @@ async fn a_source_with_an_active_run_is_not_started_again() {
 }
 
 #[tokio::test]
+async fn of_two_active_runs_the_newest_is_followed_and_one_is_read() {
+    // Listed newest first: "newer" was started after "older".
+    let fake = FakeDataZone::with_runs(vec![
+        run("older", "a", "RUNNING"),
+        run("newer", "a", "RUNNING"),
+    ]);
+    let mut harvest = harvest("exec-1", &["a"]);
+    round(&fake, &mut harvest).await;
+    assert_eq!(harvest.sources[0].run_id.as_deref(), Some("newer"));
+    assert_eq!(fake.calls("ListDataSourceRuns"), 1, "one run asked for");
+}
+
+#[tokio::test]
 async fn a_requested_run_found_past_the_first_page_counts_as_active() {
     // Newest first: four finished runs fill two pages before the REQUESTED
     // one, and the fake filters after paging: the first two pages of the
@@ -253,6 +266,38 @@ async fn a_start_still_failing_at_the_deadline_is_given_up_with_the_reason() {
         error.message,
         "gave up after 4 attempts over 59 s: DataZone.InternalServerException: DataZone failed internally: boom"
     );
+}
+
+#[tokio::test]
+async fn a_retry_ending_exactly_at_the_deadline_is_still_made() {
+    let fake = FakeDataZone::default();
+    fake.fail_starts_of("a", Error::InternalServer("boom".into()));
+    let mut harvest = harvest("exec-1", &["a"]);
+    // 44 s since the first failure; the fourth attempt's backoff is 16 s:
+    // the retry would come at 60 s, the deadline itself, so it is made.
+    let pacer = Pacer::per_second(1000.0);
+    let round = StartRound {
+        concurrency: 1,
+        pacer: &pacer,
+        budget: Budget::lasting(Duration::from_secs(60)),
+        call_allowance: Duration::from_secs(5),
+        retry_deadline: Duration::from_secs(60),
+    };
+    harvest.sources[0].start_attempts = 3;
+    harvest.sources[0].first_attempt_at = Some(
+        datazone_runs::model::timestamp::Timestamp::from_epoch_millis(
+            datazone_runs::model::timestamp::Timestamp::now().epoch_millis() - 44_000,
+        ),
+    );
+    let progress = start_round(&fake, &mut harvest, &round).await;
+    assert_eq!(progress.remaining, 1);
+    assert!(
+        (8..=16).contains(&progress.retry_after_seconds),
+        "a jittered 16 s backoff, got {}",
+        progress.retry_after_seconds
+    );
+    let record = &harvest.sources[0];
+    assert_eq!((record.outcome, record.start_attempts), (None, 4));
 }
 
 #[tokio::test]

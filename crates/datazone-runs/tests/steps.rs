@@ -14,9 +14,9 @@ use datazone_runs::usecase::select::Selection;
 
 const KEY: &str = "harvests/dzd_sales2026/exec-1.json";
 
-async fn start(
+async fn start<S: ReportStore>(
     fake: &FakeDataZone,
-    store: &MemoryReportStore,
+    store: &S,
     selection: &Selection,
     budget: u64,
     rate: f64,
@@ -69,6 +69,27 @@ async fn the_record_is_saved_and_resumed_and_nothing_starts_twice() {
     // between two steps of one execution changes nothing.
     let other = Selection::Sources(vec![source("e")]);
     assert_eq!(start(&fake, &store, &other, 60, 1000.0).await.selected, 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_borrowed_store_is_the_store_it_borrows() {
+    // The functions hold their ports by reference in tests: `&T` must save,
+    // load and name exactly what `T` does.
+    let fake = FakeDataZone::default();
+    let store = MemoryReportStore::default();
+    let borrowed = &store;
+    let selection = Selection::Sources(["a", "b", "c", "d"].map(source).to_vec());
+    let first = start(&fake, &borrowed, &selection, 6, 1.0).await;
+    assert_eq!((first.selected, first.remaining), (4, 1));
+    assert_eq!(first.report, format!("memory://{KEY}"));
+    assert!(store.saved(KEY).is_some(), "saved through the borrow");
+    let second = start(&fake, &borrowed, &selection, 60, 1000.0).await;
+    assert_eq!((second.selected, second.remaining), (4, 0));
+    assert_eq!(
+        fake.calls("StartDataSourceRun"),
+        4,
+        "resumed from the record"
+    );
 }
 
 #[tokio::test]

@@ -49,6 +49,8 @@ struct State {
     metadata_runs: HashMap<String, MetadataGenerationRun>,
     /// By data source run id.
     activities: HashMap<String, Vec<AssetActivity>>,
+    /// Runs whose activities cannot be listed, by id.
+    activity_failures: HashMap<String, Error>,
     metadata_tokens: HashMap<String, String>,
     metadata_failures: HashMap<String, Error>,
     start_failures: HashMap<String, Error>,
@@ -94,6 +96,25 @@ impl FakeDataZone {
             .unwrap()
             .activities
             .insert(run_id.into(), activities);
+    }
+
+    /// Makes listing the activities of `run_id` fail with `error`
+    /// (`None`: succeed again).
+    pub fn fail_activities_of(&self, run_id: &str, error: Option<Error>) {
+        let mut state = self.state.lock().unwrap();
+        match error {
+            Some(error) => state.activity_failures.insert(run_id.into(), error),
+            None => state.activity_failures.remove(run_id),
+        };
+    }
+
+    /// Makes starting metadata generation for `asset_id` succeed again.
+    pub fn stop_failing_metadata_generation_for(&self, asset_id: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .metadata_failures
+            .remove(asset_id);
     }
 
     pub fn fail_metadata_generation_for(&self, asset_id: &str, error: Error) {
@@ -348,6 +369,9 @@ impl DataZone for FakeDataZone {
     ) -> Result<Page<AssetActivity>, Error> {
         let mut state = self.state.lock().unwrap();
         state.calls.push("ListDataSourceRunActivities".into());
+        if let Some(error) = state.activity_failures.get(request.run.as_str()) {
+            return Err(error.clone());
+        }
         let all = state
             .activities
             .get(request.run.as_str())

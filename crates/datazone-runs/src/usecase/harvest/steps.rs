@@ -210,6 +210,11 @@ mod tests {
         assert_eq!(
             a.len(),
             "dzd_sales2026/".len() + LONGEST_NAME + ".json".len()
+        ); // A name of exactly the longest length is kept whole.
+        let longest = "y".repeat(LONGEST_NAME);
+        assert_eq!(
+            record_key("", &domain, &longest),
+            format!("dzd_sales2026/{longest}.json")
         );
     }
 }

@@ -258,6 +258,26 @@ mod tests {
     }
 
     #[test]
+    fn each_cause_of_a_warning_alone_raises_it() {
+        let succeeded = || source(0, Some(SourceOutcome::Succeeded), Stage::Done);
+        let flags = |harvest: &Harvest| {
+            let summary = Summary::of(harvest, String::new());
+            (summary.any_failed, summary.any_warning)
+        };
+        assert_eq!(flags(&harvest(vec![succeeded()])), (false, false));
+        for outcome in [
+            SourceOutcome::PartiallySucceeded,
+            SourceOutcome::QuotaExhausted,
+        ] {
+            let alone = harvest(vec![succeeded(), source(1, Some(outcome), Stage::Done)]);
+            assert_eq!(flags(&alone), (false, true), "{outcome:?}");
+        }
+        let mut denied = harvest(vec![succeeded()]);
+        denied.denied_projects = vec!["prj_other".into()];
+        assert_eq!(flags(&denied), (false, true), "a project not listed");
+    }
+
+    #[test]
     fn a_summary_stays_far_below_a_fail_states_cause_limit_at_any_size() {
         // The worst case: every source failed with a long message full of
         // characters JSON escapes; the cause is the summary's JSON text
