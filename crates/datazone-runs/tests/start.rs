@@ -236,12 +236,13 @@ async fn a_throttled_start_is_retried_with_the_same_token_until_it_starts() {
     assert_eq!(fake.runs().len(), 2, "one run per source");
 }
 
-#[tokio::test]
-async fn a_start_still_failing_at_the_deadline_is_given_up_with_the_reason() {
+/// Source "a", failing with a retryable error since `seconds_ago` after
+/// three attempts, started again in a round whose retry deadline is one
+/// minute.
+async fn retried_after_three_attempts(seconds_ago: i64) -> (Harvest, StartProgress) {
     let fake = FakeDataZone::default();
     fake.fail_starts_of("a", Error::InternalServer("boom".into()));
     let mut harvest = harvest("exec-1", &["a"]);
-    // The first failure was 59 seconds ago; the deadline is one minute.
     let pacer = Pacer::per_second(1000.0);
     let round = StartRound {
         concurrency: 1,
@@ -253,10 +254,17 @@ async fn a_start_still_failing_at_the_deadline_is_given_up_with_the_reason() {
     harvest.sources[0].start_attempts = 3;
     harvest.sources[0].first_attempt_at = Some(
         datazone_runs::model::timestamp::Timestamp::from_epoch_millis(
-            datazone_runs::model::timestamp::Timestamp::now().epoch_millis() - 59_000,
+            datazone_runs::model::timestamp::Timestamp::now().epoch_millis() - seconds_ago * 1000,
         ),
     );
     let progress = start_round(&fake, &mut harvest, &round).await;
+    (harvest, progress)
+}
+
+#[tokio::test]
+async fn a_start_still_failing_at_the_deadline_is_given_up_with_the_reason() {
+    // The first failure was 59 seconds ago; the deadline is one minute.
+    let (harvest, progress) = retried_after_three_attempts(59).await;
     assert_eq!(progress.remaining, 0);
     let record = &harvest.sources[0];
     assert_eq!(record.outcome, Some(SourceOutcome::NotStarted));
@@ -270,26 +278,9 @@ async fn a_start_still_failing_at_the_deadline_is_given_up_with_the_reason() {
 
 #[tokio::test]
 async fn a_retry_ending_exactly_at_the_deadline_is_still_made() {
-    let fake = FakeDataZone::default();
-    fake.fail_starts_of("a", Error::InternalServer("boom".into()));
-    let mut harvest = harvest("exec-1", &["a"]);
     // 44 s since the first failure; the fourth attempt's backoff is 16 s:
     // the retry would come at 60 s, the deadline itself, so it is made.
-    let pacer = Pacer::per_second(1000.0);
-    let round = StartRound {
-        concurrency: 1,
-        pacer: &pacer,
-        budget: Budget::lasting(Duration::from_secs(60)),
-        call_allowance: Duration::from_secs(5),
-        retry_deadline: Duration::from_secs(60),
-    };
-    harvest.sources[0].start_attempts = 3;
-    harvest.sources[0].first_attempt_at = Some(
-        datazone_runs::model::timestamp::Timestamp::from_epoch_millis(
-            datazone_runs::model::timestamp::Timestamp::now().epoch_millis() - 44_000,
-        ),
-    );
-    let progress = start_round(&fake, &mut harvest, &round).await;
+    let (harvest, progress) = retried_after_three_attempts(44).await;
     assert_eq!(progress.remaining, 1);
     assert!(
         (8..=16).contains(&progress.retry_after_seconds),
