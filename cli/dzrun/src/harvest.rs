@@ -57,15 +57,52 @@ pub enum Ending {
     Interrupted,
 }
 
+/// Ctrl-C, listened for from the harvest's first call: a press during a
+/// round is kept and ends the next wait. (A listener made at each wait would
+/// lose a press made during a round, and before the first one the press
+/// would end the process without its summary.)
+struct CtrlC {
+    #[cfg(unix)]
+    signal: tokio::signal::unix::Signal,
+    #[cfg(windows)]
+    signal: tokio::signal::windows::CtrlC,
+}
+
+impl CtrlC {
+    /// `None` where the system refuses the listener: Ctrl-C then ends the
+    /// process as it would any program's.
+    fn listen() -> Option<Self> {
+        #[cfg(unix)]
+        let signal =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok()?;
+        #[cfg(windows)]
+        let signal = tokio::signal::windows::ctrl_c().ok()?;
+        Some(Self { signal })
+    }
+
+    async fn pressed(listener: &mut Option<Self>) {
+        match listener {
+            Some(listener) => {
+                listener.signal.recv().await;
+            }
+            None => std::future::pending().await,
+        }
+    }
+}
+
 /// Sleeps `seconds`, unless the deadline or Ctrl-C comes first.
-async fn pause(seconds: u64, deadline: Option<Instant>) -> Option<Ending> {
+async fn pause(
+    seconds: u64,
+    deadline: Option<Instant>,
+    ctrl_c: &mut Option<CtrlC>,
+) -> Option<Ending> {
     let until = Instant::now() + Duration::from_secs(seconds);
     let wake = deadline.map_or(until, |deadline| deadline.min(until));
     tokio::select! {
         _ = tokio::time::sleep_until(wake) => {
             deadline.filter(|deadline| Instant::now() >= *deadline).map(|_| Ending::TimedOut)
         }
-        _ = tokio::signal::ctrl_c() => Some(Ending::Interrupted),
+        _ = CtrlC::pressed(ctrl_c) => Some(Ending::Interrupted),
     }
 }
 
@@ -74,6 +111,7 @@ pub async fn harvest(
     plan: &Plan,
     progress: &mut Progress,
 ) -> Result<(Harvest, Ending), Error> {
+    let mut ctrl_c = CtrlC::listen();
     let began = Instant::now();
     let deadline = plan.timeout.map(|timeout| began + timeout);
     let time_left = || deadline.map_or(UNBOUNDED, |deadline| deadline - Instant::now());
@@ -104,7 +142,7 @@ pub async fn harvest(
         if started.remaining == 0 {
             break;
         }
-        if let Some(ending) = pause(started.retry_after_seconds, deadline).await {
+        if let Some(ending) = pause(started.retry_after_seconds, deadline, &mut ctrl_c).await {
             return Ok((harvest, ending));
         }
     }
@@ -129,7 +167,7 @@ pub async fn harvest(
         if followed.pending == 0 {
             return Ok((harvest, Ending::Done));
         }
-        if let Some(ending) = pause(followed.next_wait_seconds, deadline).await {
+        if let Some(ending) = pause(followed.next_wait_seconds, deadline, &mut ctrl_c).await {
             return Ok((harvest, ending));
         }
     }
