@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use datazone_adapter::SdkDataZone;
-use datazone_adapter::client::{ClientSettings, shared_config_for};
+use datazone_adapter::client::{ClientSettings, standard_config};
 
 use crate::args::Cli;
 use crate::exit::Exit;
@@ -26,7 +26,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(Exit::BadInput as u8);
         }
     };
-    let aws = shared_config_for(&settings, cli.profile.as_deref(), cli.region.as_deref()).await;
+    let aws = standard_config(&settings, cli.profile.as_deref(), cli.region.as_deref()).await;
     let datazone = SdkDataZone::from_config(&aws);
     commands::run(&datazone, &cli, settings.operation_timeout).await
 }

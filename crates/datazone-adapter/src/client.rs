@@ -1,16 +1,24 @@
 //! The AWS configuration the clients of a process share, loaded once.
 //!
-//! Region and credentials come from the standard AWS chain. The endpoint can
-//! be pointed elsewhere (a local emulator) with the SDK's own
-//! `AWS_ENDPOINT_URL_DATAZONE` or `AWS_ENDPOINT_URL`; retries follow the SDK's
-//! `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS`.
+//! Two ways to load it. On Lambda, [`lambda_config`] reads the environment
+//! Lambda sets and nothing else. From a terminal or CI, [`standard_config`]
+//! follows the SDK's standard chain (profiles, SSO, instance roles…). Both
+//! take the endpoint from the SDK's own `AWS_ENDPOINT_URL_DATAZONE` (or
+//! `_S3`) and `AWS_ENDPOINT_URL`, to point them at a local emulator, and
+//! retries from `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS`.
 
 use std::time::Duration;
 
-use aws_config::BehaviorVersion;
+use aws_config::environment::{
+    EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
+};
+use aws_config::meta::region::ProvideRegion;
 use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
 
 use datazone_runs::Error;
 use datazone_runs::settings::env_number;
@@ -50,10 +58,56 @@ impl ClientSettings {
     }
 }
 
-/// The AWS configuration every client of a process shares: the standard
-/// chain, with this project's timeouts.
-pub async fn shared_config(settings: &ClientSettings) -> aws_config::SdkConfig {
-    shared_config_for(settings, None, None).await
+/// The configuration of a function on Lambda, from the environment Lambda
+/// sets ("Defined runtime environment variables", AWS Lambda Developer
+/// Guide): the Region in `AWS_REGION`, and the keys of the function's
+/// execution role in `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
+/// `AWS_SESSION_TOKEN`. Nothing else is looked for (no profile files, no
+/// instance metadata, no STS), so none of that code is in the functions'
+/// deployment packages (README, "Size and build").
+pub async fn lambda_config(settings: &ClientSettings) -> SdkConfig {
+    let region = EnvironmentVariableRegionProvider::new().region().await;
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(region)
+        .credentials_provider(SharedCredentialsProvider::new(
+            EnvironmentVariableCredentialsProvider::new(),
+        ))
+        .service_config(EnvironmentEndpoints)
+        .retry_config(
+            aws_config::default_provider::retry_config::default_provider()
+                .retry_config()
+                .await,
+        )
+        .timeout_config(timeouts(settings))
+        .http_client(https_client())
+        .build()
+}
+
+/// The SDK's standard chain (a named profile and a Region over its own when
+/// given), with this project's timeouts: what a terminal or CI needs.
+pub async fn standard_config(
+    settings: &ClientSettings,
+    profile: Option<&str>,
+    region: Option<&str>,
+) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts(settings))
+        .http_client(https_client());
+    if let Some(profile) = profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = region {
+        loader = loader.region(aws_config::Region::new(region.to_owned()));
+    }
+    loader.load().await
+}
+
+fn timeouts(settings: &ClientSettings) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .operation_timeout(settings.operation_timeout)
+        .operation_attempt_timeout(settings.attempt_timeout)
+        .build()
 }
 
 /// The SDK's HTTPS client on rustls with the ring crypto provider, the
@@ -66,24 +120,19 @@ fn https_client() -> SharedHttpClient {
         .build_https()
 }
 
-/// [`shared_config`] with a named profile and a region over the chain's.
-pub async fn shared_config_for(
-    settings: &ClientSettings,
-    profile: Option<&str>,
-    region: Option<&str>,
-) -> aws_config::SdkConfig {
-    let timeouts = TimeoutConfig::builder()
-        .operation_timeout(settings.operation_timeout)
-        .operation_attempt_timeout(settings.attempt_timeout)
-        .build();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .timeout_config(timeouts)
-        .http_client(https_client());
-    if let Some(profile) = profile {
-        loader = loader.profile_name(profile);
+/// Each client's endpoint from the environment, as "Service-specific
+/// endpoints" (AWS SDKs and Tools Reference Guide) defines it:
+/// `AWS_ENDPOINT_URL_<SERVICE>`, the service's identifier in capitals with
+/// spaces as underscores (`AWS_ENDPOINT_URL_DATAZONE`, `AWS_ENDPOINT_URL_S3`),
+/// over the global `AWS_ENDPOINT_URL`.
+#[derive(Debug)]
+struct EnvironmentEndpoints;
+
+impl LoadServiceConfig for EnvironmentEndpoints {
+    fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
+        let service = key.service_id().to_ascii_uppercase().replace(' ', "_");
+        std::env::var(format!("{}_{service}", key.env()))
+            .or_else(|_| std::env::var(key.env()))
+            .ok()
     }
-    if let Some(region) = region {
-        loader = loader.region(aws_config::Region::new(region.to_owned()));
-    }
-    loader.load().await
 }

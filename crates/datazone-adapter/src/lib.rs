@@ -46,11 +46,11 @@ impl SdkDataZone {
         Self::new(Client::new(shared))
     }
 
-    /// A client from the standard AWS configuration chain and this
-    /// project's timeout settings; built once per process.
+    /// A client from the Lambda environment and this project's timeout
+    /// settings ([`client::lambda_config`]); built once per process.
     pub async fn from_env() -> Result<Self, Error> {
         let settings = ClientSettings::from_env()?;
-        Ok(Self::from_config(&client::shared_config(&settings).await))
+        Ok(Self::from_config(&client::lambda_config(&settings).await))
     }
 }
 

@@ -1,6 +1,7 @@
-//! The client built the way the functions build it: region, credentials and
-//! endpoint from the standard AWS environment variables. One test in its own
-//! binary, because it sets process environment variables.
+//! The client built the way the functions build it: region, credentials,
+//! endpoint and retries from the environment variables Lambda and the SDK
+//! define. One test in its own binary, because it sets process environment
+//! variables.
 
 use clap::Parser;
 use datazone_adapter::SdkDataZone;
@@ -43,6 +44,41 @@ async fn aws_endpoint_url_datazone_points_the_functions_at_the_emulator() {
         1
     );
 
+    // The global endpoint when no service's own is set, and the SDK's
+    // retries as many attempts as AWS_MAX_ATTEMPTS says: an emulator whose
+    // every answer is a 500 sees each of them.
+    let failing = datazone_local::start(&datazone_local::Options::parse_from([
+        "datazone-local",
+        "--internal-error-rate",
+        "1",
+    ]))
+    .await
+    .unwrap();
+    unsafe {
+        std::env::remove_var("AWS_ENDPOINT_URL_DATAZONE");
+        std::env::set_var("AWS_ENDPOINT_URL", failing.endpoint());
+        std::env::set_var("AWS_MAX_ATTEMPTS", "2");
+    }
+    let error = SdkDataZone::from_env()
+        .await
+        .unwrap()
+        .get_data_source_run(
+            &DomainId::parse("domainId", "dzd_sales2026").unwrap(),
+            &DataSourceRunId::parse("runId", "nosuchrun").unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "DataZone.InternalServerException", "{error}");
+    assert_eq!(
+        failing.counters()["operations"]["GetDataSourceRun"]["total"],
+        2
+    );
+    assert_eq!(
+        emulator.counters()["operations"]["GetDataSourceRun"]["total"],
+        1,
+        "the first emulator is no longer asked"
+    );
+
     unsafe { std::env::set_var("DATAZONE_ATTEMPT_TIMEOUT_SECONDS", "6") };
     let error = SdkDataZone::from_env().await.unwrap_err();
     assert_eq!(
@@ -50,5 +86,6 @@ async fn aws_endpoint_url_datazone_points_the_functions_at_the_emulator() {
         "InvalidConfiguration",
         "attempt timeout above the operation timeout"
     );
+    failing.stop().await;
     emulator.stop().await;
 }

@@ -1,7 +1,7 @@
 //! Lambda function: follows a harvest's runs to their final status.
 
 use datazone_adapter::SdkDataZone;
-use datazone_adapter::client::{ClientSettings, shared_config};
+use datazone_adapter::client::{ClientSettings, lambda_config};
 use follow_runs::config::FollowRunsConfig;
 use follow_runs::handler::FollowRuns;
 use report_store_s3::S3ReportStore;
@@ -10,7 +10,7 @@ use report_store_s3::S3ReportStore;
 async fn main() -> Result<(), lambda_runtime::Error> {
     function_runtime::telemetry::init();
     let config = FollowRunsConfig::from_env()?;
-    let aws = shared_config(&ClientSettings::from_env()?).await;
+    let aws = lambda_config(&ClientSettings::from_env()?).await;
     let handler = FollowRuns::new(
         SdkDataZone::from_config(&aws),
         S3ReportStore::from_env(&aws)?,
