@@ -7,9 +7,17 @@ processes served by `cargo lambda watch`, the median time from the process
 start to the answer of its first invocation (a payload it refuses at once,
 so no AWS call is timed) and the peak resident memory.
 
-Usage: python scripts/bench_size.py   (run by scripts/bench-size)
+With --against DIR (a folder holding <function>/bootstrap, e.g. another
+checkout's target/lambda), each function's cold start is measured in pairs,
+this build's and DIR's in turn, so that a drift of the machine's speed
+moves both; the table then adds DIR's zipped size, median, peak memory and
+the median of the pairs' differences.
+
+Usage: python scripts/bench_size.py [--runs N] [--against DIR]
+       (run by scripts/bench-size)
 """
 
+import argparse
 import io
 import json
 import os
@@ -25,7 +33,6 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ["start-runs", "follow-runs", "run-status"]
-RUNS = 5
 
 
 def free_port() -> int:
@@ -91,7 +98,20 @@ def cold_start(bootstrap: Path, name: str, port: int) -> tuple[float, int]:
         process.wait()
 
 
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="The functions' size, cold start and memory.")
+    parser.add_argument("--runs", type=int, default=5, help="cold starts of each bootstrap")
+    parser.add_argument("--against", type=Path,
+                        help="a folder of <function>/bootstrap to measure in pairs with this build")
+    return parser.parse_args()
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:.2f} MB"
+
+
 def main() -> int:
+    args = arguments()
     cargo_lambda = os.environ.get("CARGO_LAMBDA", str(PROJECT / ".tools/venv/bin/cargo-lambda"))
     build = [cargo_lambda, "lambda", "build", "--release", "--x86-64"]
     # By package, as `sam build` does from each function's CodeUri: cargo
@@ -109,15 +129,34 @@ def main() -> int:
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port)
-        print("| function | bootstrap | zipped | cold start (median of 5) | peak memory |")
-        print("|---|---|---|---|---|")
+        header = f"| function | bootstrap | zipped | cold start (median of {args.runs}) | peak memory |"
+        if args.against:
+            header += " baseline zipped | baseline cold start | paired difference (median) | baseline peak memory |"
+        print(header)
+        print("|---" * (header.count(" | ") + 1) + "|")
         for function in FUNCTIONS:
             bootstrap = target / "lambda" / function / "bootstrap"
-            starts = [cold_start(bootstrap, function, port) for _ in range(RUNS)]
+            baseline = args.against / function / "bootstrap" if args.against else None
+            starts, baseline_starts = [], []
+            for _ in range(args.runs):
+                starts.append(cold_start(bootstrap, function, port))
+                if baseline and baseline.exists():
+                    baseline_starts.append(cold_start(baseline, function, port))
             seconds = statistics.median(start[0] for start in starts)
             memory = max(start[1] for start in starts)
-            print(f"| {function} | {bootstrap.stat().st_size / 1e6:.1f} MB | "
-                  f"{zipped_size(bootstrap) / 1e6:.1f} MB | {seconds * 1000:.0f} ms | {memory / 1024:.1f} MiB |")
+            row = (f"| {function} | {megabytes(bootstrap.stat().st_size)} | "
+                   f"{megabytes(zipped_size(bootstrap))} | {seconds * 1000:.1f} ms | "
+                   f"{memory / 1024:.1f} MiB |")
+            if baseline_starts:
+                difference = statistics.median(
+                    new[0] - old[0] for new, old in zip(starts, baseline_starts))
+                row += (f" {megabytes(zipped_size(baseline))} | "
+                        f"{statistics.median(start[0] for start in baseline_starts) * 1000:.1f} ms | "
+                        f"{difference * 1000:+.1f} ms | "
+                        f"{max(start[1] for start in baseline_starts) / 1024:.1f} MiB |")
+            elif args.against:
+                row += " – | – | – | – |"
+            print(row)
     finally:
         watch.kill()
         watch.wait()
