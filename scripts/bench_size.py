@@ -110,6 +110,14 @@ def megabytes(size: int) -> str:
     return f"{size / 1e6:.2f} MB"
 
 
+def median_start(starts: list[tuple[float, int]]) -> str:
+    return f"{statistics.median(start[0] for start in starts) * 1000:.1f} ms"
+
+
+def peak_memory(starts: list[tuple[float, int]]) -> str:
+    return f"{max(start[1] for start in starts) / 1024:.1f} MiB"
+
+
 def main() -> int:
     args = arguments()
     cargo_lambda = os.environ.get("CARGO_LAMBDA", str(PROJECT / ".tools/venv/bin/cargo-lambda"))
@@ -142,18 +150,14 @@ def main() -> int:
                 starts.append(cold_start(bootstrap, function, port))
                 if baseline and baseline.exists():
                     baseline_starts.append(cold_start(baseline, function, port))
-            seconds = statistics.median(start[0] for start in starts)
-            memory = max(start[1] for start in starts)
             row = (f"| {function} | {megabytes(bootstrap.stat().st_size)} | "
-                   f"{megabytes(zipped_size(bootstrap))} | {seconds * 1000:.1f} ms | "
-                   f"{memory / 1024:.1f} MiB |")
+                   f"{megabytes(zipped_size(bootstrap))} | {median_start(starts)} | "
+                   f"{peak_memory(starts)} |")
             if baseline_starts:
                 difference = statistics.median(
                     new[0] - old[0] for new, old in zip(starts, baseline_starts))
-                row += (f" {megabytes(zipped_size(baseline))} | "
-                        f"{statistics.median(start[0] for start in baseline_starts) * 1000:.1f} ms | "
-                        f"{difference * 1000:+.1f} ms | "
-                        f"{max(start[1] for start in baseline_starts) / 1024:.1f} MiB |")
+                row += (f" {megabytes(zipped_size(baseline))} | {median_start(baseline_starts)} | "
+                        f"{difference * 1000:+.1f} ms | {peak_memory(baseline_starts)} |")
             elif args.against:
                 row += " – | – | – | – |"
             print(row)
