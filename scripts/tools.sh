@@ -8,7 +8,8 @@ CARGO_LAMBDA_VERSION="1.9.2"
 SAM_CLI_VERSION="1.170.0"
 CFN_LINT_VERSION="1.58.0"
 PARLIAMENT_VERSION="1.6.4"
-# moto's S3-compatible server holds the harvest reports locally.
+# moto is the store of the local S3 server (local/s3-server), which holds the
+# harvest reports locally and authorizes each request as S3 would.
 MOTO_VERSION="5.2.5"
 
 venv_has() { # PACKAGE VERSION
@@ -37,7 +38,7 @@ install_python_tools() {
     "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check "${missing[@]}"
   fi
   export CARGO_LAMBDA="$TOOLS_DIR/venv/bin/cargo-lambda"
-  export MOTO_SERVER="$TOOLS_DIR/venv/bin/moto_server"
+  export LOCAL_PYTHON="$TOOLS_DIR/venv/bin/python"
   export PATH="$TOOLS_DIR/venv/bin:$PATH"
   export SAM_CLI_TELEMETRY=0
 }

@@ -5,7 +5,7 @@
 // runner, the IAM lint and the local chain's principals all read the
 // template through this one module.
 import { readFileSync } from "node:fs";
-import { parse, YAMLMap, YAMLSeq } from "yaml";
+import { Alias, parseDocument, visit, YAMLMap, YAMLSeq } from "yaml";
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "123456789012";
@@ -23,9 +23,33 @@ const customTags = INTRINSICS.flatMap((name) => {
   ];
 });
 
+/**
+ * The template as plain data. An alias inside a short-form tag (`!Sub [...,
+ * {Bucket: *ReportBucket}]`) is left unresolved by the YAML library, which
+ * turns a tag's contents into data without the document's anchors, as
+ * `{source: <anchor>}`: those are replaced here by their anchor's value.
+ */
 export function readTemplate(path) {
-  return parse(readFileSync(path, "utf8"), { customTags });
+  const document = parseDocument(readFileSync(path, "utf8"), { customTags });
+  const anchors = {};
+  visit(document, {
+    Node(_, node) {
+      if (node.anchor) anchors[node.anchor] = node;
+    },
+  });
+  const resolved = (value) => {
+    const unresolved = value instanceof Alias || (value !== null && typeof value === "object" && !Array.isArray(value)
+      && Object.keys(value).length === 1 && typeof value.source === "string" && value.source in anchors);
+    if (unresolved) return resolved(anchors[value.source].toJS(document));
+    if (Array.isArray(value)) return value.map(resolved);
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, resolved(entry)]));
+    return value;
+  };
+  return resolved(document.toJS());
 }
+
+/** What `Ref: AWS::NoValue` evaluates to: removed from the list or object holding it. */
+const NO_VALUE = Symbol("AWS::NoValue");
 
 const PSEUDO = { "AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::Partition": "aws", "AWS::StackName": STACK, "AWS::URLSuffix": "amazonaws.com" };
 
@@ -106,6 +130,7 @@ export class Deployment {
       case "AWS::Serverless::StateMachine": return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${logicalId}`;
       case "AWS::Logs::LogGroup": return this.evaluate(resource.Properties?.LogGroupName) ?? logicalId;
       case "AWS::S3::Bucket": return `${STACK}-${logicalId.toLowerCase()}`;
+      case "AWS::KMS::Key": return `local-key-${logicalId}`;
       default: return logicalId;
     }
   }
@@ -113,6 +138,7 @@ export class Deployment {
   /** What Fn::GetAtt returns for a resource's attribute. */
   getAtt(logicalId, attribute) {
     if (this.implicitRoleOwner(logicalId) && attribute === "Arn") return this.roleArn(logicalId);
+    if (this.generatedRule(logicalId) && attribute === "Arn") return `arn:aws:events:${REGION}:${ACCOUNT}:rule/${STACK}-${logicalId}`;
     const resource = this.resources[logicalId];
     if (!resource) throw new Error(`template: unknown resource ${logicalId}`);
     const arns = {
@@ -122,10 +148,22 @@ export class Deployment {
       "AWS::Serverless::StateMachine": () => this.ref(logicalId),
       "AWS::SNS::Topic": () => this.ref(logicalId),
       "AWS::S3::Bucket": () => `arn:aws:s3:::${this.ref(logicalId)}`,
+      "AWS::KMS::Key": () => `arn:aws:kms:${REGION}:${ACCOUNT}:key/${this.ref(logicalId)}`,
+      "AWS::Events::Rule": () => `arn:aws:events:${REGION}:${ACCOUNT}:rule/${STACK}-${logicalId}`,
     };
     if (attribute === "Arn" && arns[resource.Type]) return arns[resource.Type]();
+    if (resource.Type === "AWS::SQS::Queue" && attribute === "QueueName") return logicalId;
     if (resource.Type === "AWS::DataZone::UserProfile" && attribute === "Id") return `userprofile-${logicalId}`;
     throw new Error(`template: GetAtt ${logicalId}.${attribute} is not supported locally`);
+  }
+
+  /**
+   * Whether `logicalId` is the EventBridge rule SAM generates for a
+   * function's EventBridgeRule event: `<function><event>`.
+   */
+  generatedRule(logicalId) {
+    return this.ofType("AWS::Serverless::Function").some(([id, fn]) => Object.entries(fn.Properties?.Events ?? {})
+      .some(([event, spec]) => spec.Type === "EventBridgeRule" && `${id}${event}` === logicalId));
   }
 
   /** The binary a function runs: its Metadata.BuildProperties.Binary. */
@@ -153,15 +191,16 @@ export class Deployment {
   /** Evaluates the intrinsic functions in `value`. */
   evaluate(value) {
     if (typeof value !== "object" || value === null) return value;
-    if (Array.isArray(value)) return value.map((item) => this.evaluate(item));
+    if (Array.isArray(value)) return value.map((item) => this.evaluate(item)).filter((item) => item !== NO_VALUE);
     const keys = Object.keys(value);
     if (keys.length !== 1 || !(keys[0] === "Ref" || keys[0].startsWith("Fn::"))) {
-      return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, this.evaluate(entry)]));
+      return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, this.evaluate(entry)]).filter(([, entry]) => entry !== NO_VALUE));
     }
     const [key] = keys;
     const arg = value[key];
     switch (key) {
       case "Ref":
+        if (arg === "AWS::NoValue") return NO_VALUE;
         if (arg in this.parameters) return this.parameters[arg];
         if (arg in PSEUDO) return PSEUDO[arg];
         return this.ref(arg);

@@ -20,14 +20,32 @@ const RETRYABLE_CODES: &[&str] = &["InternalError", "ServiceUnavailable", "SlowD
 pub struct S3ReportStore {
     client: Client,
     bucket: String,
+    /// The account that must own the bucket: every call names it as
+    /// `ExpectedBucketOwner`, and S3 refuses the call with 403 AccessDenied
+    /// when another account owns the bucket ("Verifying bucket ownership
+    /// with bucket owner condition", Amazon S3 User Guide), so records are
+    /// never read from or written to a bucket someone else created under
+    /// the configured name.
+    expected_owner: Option<String>,
 }
 
 impl S3ReportStore {
     pub fn new(client: Client, bucket: String) -> Self {
-        Self { client, bucket }
+        Self {
+            client,
+            bucket,
+            expected_owner: None,
+        }
     }
 
-    /// The bucket from `REPORT_BUCKET`, on the shared AWS configuration.
+    /// The same store, refusing a bucket `account` does not own.
+    pub fn owned_by(mut self, account: Option<String>) -> Self {
+        self.expected_owner = account;
+        self
+    }
+
+    /// The bucket from `REPORT_BUCKET`, owned by the account in
+    /// `REPORT_BUCKET_OWNER` when it is set, on the shared AWS configuration.
     /// `REPORT_S3_PATH_STYLE=true` addresses it by path, as an
     /// S3-compatible server on a local address needs.
     pub fn from_env(shared: &aws_config::SdkConfig) -> Result<Self, Error> {
@@ -41,7 +59,7 @@ impl S3ReportStore {
         let config = aws_sdk_s3::config::Builder::from(shared)
             .force_path_style(path_style)
             .build();
-        Ok(Self::new(Client::from_conf(config), bucket))
+        Ok(Self::new(Client::from_conf(config), bucket).owned_by(env_value("REPORT_BUCKET_OWNER")))
     }
 }
 
@@ -76,6 +94,7 @@ impl ReportStore for S3ReportStore {
             .get_object()
             .bucket(&self.bucket)
             .key(key)
+            .set_expected_bucket_owner(self.expected_owner.clone())
             .send()
             .await;
         let object = match answer {
@@ -84,6 +103,17 @@ impl ReportStore for S3ReportStore {
                 if matches!(service.err(), GetObjectError::NoSuchKey(_)) =>
             {
                 return Ok(None);
+            }
+            // S3 answers a key that does not exist with 403 AccessDenied,
+            // not 404, to a caller not allowed s3:ListBucket on the bucket
+            // (GetObject, "Permissions", Amazon S3 API Reference): the first
+            // step of every harvest reads a record that does not exist yet.
+            Err(error) if error.code() == Some("AccessDenied") => {
+                return Err(Error::ReportRefused(format!(
+                    "s3://{}/{key}: access denied (reading a record needs s3:GetObject on the key and s3:ListBucket on the bucket): {}",
+                    self.bucket,
+                    DisplayErrorContext(&error)
+                )));
             }
             Err(error) => return Err(map_s3_error(error)),
         };
@@ -109,6 +139,7 @@ impl ReportStore for S3ReportStore {
             .put_object()
             .bucket(&self.bucket)
             .key(key)
+            .set_expected_bucket_owner(self.expected_owner.clone())
             .content_type("application/json")
             .body(ByteStream::from(body))
             .send()

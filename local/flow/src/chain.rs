@@ -1,4 +1,4 @@
-//! The chain's processes: the emulator, an S3-compatible server (moto's),
+//! The chain's processes: the emulator, the local S3 server,
 //! `cargo lambda watch`, and each function binary running as its template
 //! role with its template environment; and the HTTP it speaks to them (the
 //! Lambda Invoke API, the emulator's counters and events, the reports).
@@ -122,7 +122,12 @@ impl LocalChain {
         std::fs::create_dir_all(&logs).expect("a log folder under target/");
         let (seed, deployed) =
             deploy_locally(&options.template, &options.seed, &options.parameters, &logs);
-        let (s3, s3_endpoint) = start_s3(&logs);
+        let principals = std::fs::read_to_string(&seed)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+            .map(|seed| seed["principals"].clone())
+            .expect("the deployed seed names its principals");
+        let (s3, s3_endpoint) = start_s3(&logs, &principals);
         for bucket in deployed
             .as_object()
             .into_iter()

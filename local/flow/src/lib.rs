@@ -1,6 +1,6 @@
 //! The whole flow, locally, from the project's real parts: the DataZone
-//! emulator (`datazone-local`), an S3-compatible server (moto's) for the
-//! harvest reports, `cargo lambda watch` serving the Lambda runtime and
+//! emulator (`datazone-local`), the local S3 server (moto's, behind S3's
+//! authorization) for the harvest reports, `cargo lambda watch` serving the Lambda runtime and
 //! Invoke APIs, the function binaries polling that runtime API as they
 //! would in Lambda, and the state machine definition executed by
 //! aws-local-stepfunctions (`local/flow-runner`), whose Lambda tasks go
@@ -11,8 +11,9 @@
 //! `template.yaml` gives it, and as its own role: the chain adds to the
 //! seed one principal per function, with the policy and project memberships
 //! the template gives that function's role, and hands each function process
-//! that principal's access key. The emulator enforces them, so a call a
-//! function's template policy does not allow fails here as it would in AWS.
+//! that principal's access key. The emulator and the S3 server enforce
+//! them, so a call a function's template policy does not allow fails here
+//! as it would in AWS.
 //!
 //! The binaries must be built first (`cargo build --workspace --bins`, as
 //! the scripts do): running cargo from inside a test would wait on the build
@@ -72,15 +73,18 @@ pub fn log_dir() -> PathBuf {
     workspace().join("target/local-flow-logs")
 }
 
-/// moto's S3-compatible server: `MOTO_SERVER` if set, else the one the
-/// scripts install.
-pub fn moto_server() -> PathBuf {
-    let path = std::env::var_os("MOTO_SERVER")
+/// The account every local resource belongs to (`local/flow-runner/template.mjs`'s).
+pub const LOCAL_ACCOUNT: &str = "123456789012";
+
+/// The Python that runs the local S3 server, with moto installed:
+/// `LOCAL_PYTHON` if set, else the scripts' venv.
+pub fn local_python() -> PathBuf {
+    let path = std::env::var_os("LOCAL_PYTHON")
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join(".tools/venv/bin/moto_server"));
+        .unwrap_or_else(|| workspace().join(".tools/venv/bin/python"));
     assert!(
         path.exists(),
-        "moto_server not found at {}: run scripts/test, which installs it, or set MOTO_SERVER",
+        "{} not found: run scripts/test, which installs moto there, or set LOCAL_PYTHON",
         path.display()
     );
     path

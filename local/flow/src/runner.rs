@@ -31,6 +31,9 @@ impl LocalChain {
         if let Some(ms) = flow.wait_ms {
             command.arg("--wait-ms").arg(ms.to_string());
         }
+        if let Some(definition) = &flow.definition {
+            command.arg("--definition").arg(definition);
+        }
         parameter_args(&mut command, &self.parameters);
         if !flow.print {
             command.arg("--quiet");
@@ -67,6 +70,9 @@ pub struct FlowRun {
     pub wait_ms: Option<u64>,
     /// Print the flow for a person (else the runner is quiet).
     pub print: bool,
+    /// Another copy of the template's state machine definition; its path
+    /// must end with the template's `DefinitionUri`.
+    pub definition: Option<std::path::PathBuf>,
 }
 
 impl FlowRun {
@@ -77,6 +83,7 @@ impl FlowRun {
             input: Value::Object(Default::default()),
             wait_ms: None,
             print: false,
+            definition: None,
         }
     }
 }
@@ -87,7 +94,8 @@ pub struct FlowReport {
     /// The runner's verdict: the flow ran to its end (whatever the runs' outcomes).
     pub ran_to_the_end: bool,
     /// `{status, output | error+cause, stateTransitions, visits, quotas,
-    /// notifications, invocations, waits, retries}`.
+    /// notifications, droppedNotifications, invocations, waits, retries}`;
+    /// `status` is SUCCEEDED, FAILED or TIMED_OUT.
     pub report: Value,
 }
 

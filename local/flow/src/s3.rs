@@ -1,53 +1,67 @@
-//! The chain's S3-compatible server (moto's): starting it, creating the
-//! template's buckets, and reading objects back as any reader would.
+//! The chain's S3 server: `local/s3-server/s3_local.py`, moto's S3 behind
+//! S3's authorization, each function's template role enforced as S3 would
+//! (README, "The local S3 server"); creating the template's buckets and
+//! reading objects back, as the stack's operator.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::http::{agent, exchange};
-use crate::moto_server;
-use crate::process::{Running, free_port, log_file, wait_for_port};
+use crate::process::{Running, log_file};
+use crate::{local_python, workspace};
 
-/// Starts moto's S3-compatible server on a free port; returns it and its endpoint.
-pub(crate) fn start_s3(logs: &Path) -> (Running, String) {
-    let port = free_port();
-    let server = Running(
-        Command::new(moto_server())
-            .args(["-H", "127.0.0.1", "-p"])
-            .arg(port.to_string())
-            .stdout(log_file(logs, "moto-server"))
-            .stderr(log_file(logs, "moto-server.err"))
-            .spawn()
-            .expect("moto_server starts"),
-    );
-    wait_for_port(port, "moto_server");
-    (server, format!("http://127.0.0.1:{port}"))
+/// The access key of the chain's operator: it creates the stack's buckets
+/// and reads reports back, as a person with `s3:*` in the account would.
+const OPERATOR_KEY: &str = "AKIDLOCALOPERATOR";
+
+/// Starts the S3 server on a free port, authorizing the `principals` (the
+/// functions' roles, as the template deploys them) and the chain's
+/// operator; returns it and its endpoint.
+pub(crate) fn start_s3(logs: &Path, principals: &Value) -> (Running, String) {
+    let mut principals = principals.as_array().cloned().unwrap_or_default();
+    principals.push(json!({
+        "accessKeyId": OPERATOR_KEY,
+        "arn": format!("arn:aws:iam::{}:user/local-operator", crate::LOCAL_ACCOUNT),
+        "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]},
+    }));
+    let file = logs.join("s3-principals.json");
+    std::fs::write(&file, Value::Array(principals).to_string()).expect("the S3 principals file");
+    let mut server = Command::new(local_python())
+        .arg(workspace().join("local/s3-server/s3_local.py"))
+        .args(["--host", "127.0.0.1", "--port", "0", "--principals"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(log_file(logs, "s3-local"))
+        .spawn()
+        .expect("s3_local.py starts");
+    let mut first_line = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut first_line)
+        .expect("the S3 server prints its address");
+    let server = Running(server);
+    let endpoint = first_line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| {
+            panic!(
+                "the S3 server did not start ({first_line:?}): see {}",
+                logs.join("s3-local.log").display()
+            )
+        })
+        .to_owned();
+    (server, endpoint)
 }
 
-/// Creates `bucket`, as the stack would: PUT /bucket (path style).
-pub(crate) fn create_bucket(endpoint: &str, bucket: &str) {
-    let (status, body) = exchange(agent().put(format!("{endpoint}/{bucket}")).send_empty());
-    assert!(
-        status == 200 || status == 409,
-        "bucket {bucket} not created: {status} {body}"
-    );
-}
-
-/// The JSON object at `s3://bucket/key` (e.g. a harvest report), read
-/// with the S3 client as any reader would.
-pub(crate) fn read_object(endpoint: &str, location: &str) -> Value {
-    let (bucket, key) = location
-        .strip_prefix("s3://")
-        .and_then(|path| path.split_once('/'))
-        .unwrap_or_else(|| panic!("{location:?} is no s3://bucket/key location"));
+/// An S3 client of the operator, path-style, at `endpoint`.
+fn operator_client(endpoint: &str) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::Config::builder()
         .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
         .endpoint_url(endpoint)
         .region(aws_sdk_s3::config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_s3::config::Credentials::new(
-            "AKIDLOCALREADER",
+            OPERATOR_KEY,
             "local-secret",
             None,
             None,
@@ -55,12 +69,40 @@ pub(crate) fn read_object(endpoint: &str, location: &str) -> Value {
         ))
         .force_path_style(true)
         .build();
-    let client = aws_sdk_s3::Client::from_conf(config);
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    aws_sdk_s3::Client::from_conf(config)
+}
+
+/// Runs one S3 call of the operator to its end.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("a runtime for one S3 call");
-    let bytes = runtime.block_on(async {
+        .expect("a runtime for one S3 call")
+        .block_on(future)
+}
+
+/// Creates `bucket`, as the stack would.
+pub(crate) fn create_bucket(endpoint: &str, bucket: &str) {
+    let client = operator_client(endpoint);
+    block_on(async {
+        client
+            .create_bucket()
+            .bucket(bucket)
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("bucket {bucket} not created: {error:?}"));
+    });
+}
+
+/// The JSON object at `s3://bucket/key` (e.g. a harvest report), read
+/// with the S3 client as the operator would.
+pub(crate) fn read_object(endpoint: &str, location: &str) -> Value {
+    let (bucket, key) = location
+        .strip_prefix("s3://")
+        .and_then(|path| path.split_once('/'))
+        .unwrap_or_else(|| panic!("{location:?} is no s3://bucket/key location"));
+    let client = operator_client(endpoint);
+    let bytes = block_on(async {
         let object = client
             .get_object()
             .bucket(bucket)
