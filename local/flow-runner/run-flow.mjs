@@ -1,18 +1,27 @@
 // Executes the real state machine definition with aws-local-stepfunctions.
 // Lambda Task states invoke the real function binaries through cargo lambda
-// watch's Invoke API; SNS notifications are printed and recorded (there is no
-// local SNS). Step Functions' quotas hold as in AWS (quotas.mjs): passing one
-// fails the execution. Prints the execution for a person and writes a JSON
-// report for tests.
+// watch's Invoke API; SNS notifications are recorded and printed (there is
+// no local SNS), each publish authorized as SNS and KMS would (topic.mjs):
+// a role or service that may not publish, or not use the topic's key, is
+// refused or dropped. Step Functions' quotas hold as in AWS (quotas.mjs):
+// passing one fails the execution. The execution's own TimeoutSeconds
+// holds on the emulated clock (divided by the time scale, as Wait states
+// are): passing it ends the execution TIMED_OUT. When the execution ends,
+// its "Step Functions Execution Status Change" event goes to the
+// deployment's EventBridge rules (events.mjs), and what they send to the
+// topic is recorded as notifications too. Prints the execution for a
+// person and writes a JSON report for tests.
 //
 // Exit code: 0 when the flow ran to its end (whatever the runs' outcomes:
-// the execution succeeded, or failed in one of the definition's own Fail
-// states), 1 when something broke (the chain, or a quota), 2 for bad
-// arguments.
+// the execution succeeded, failed in one of the definition's own Fail
+// states, or timed out on its TimeoutSeconds), 1 when something broke (the
+// chain, or a quota), 2 for bad arguments.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { StateMachine } from "aws-local-stepfunctions";
+import { deliveries, executionStatusChange } from "./events.mjs";
 import { QuotaExceeded, QuotaWatch } from "./quotas.mjs";
+import { PublishRefused, Topics } from "./topic.mjs";
 import { ACCOUNT, Deployment, REGION, parameterOverrides, resolveStateMachine } from "./template.mjs";
 
 const { values: args } = parseArgs({
@@ -45,6 +54,9 @@ const say = (line) => { if (!args.quiet) console.log(line); };
 
 const deployment = new Deployment(args.template, parameterOverrides(args.parameter, "run-flow"));
 const { logicalId, definition } = resolveStateMachine(deployment, args.definition);
+const topics = new Topics(deployment);
+const stateMachineArn = deployment.ref(logicalId);
+const stateMachineRole = `${logicalId}Role`;
 const executionName = args["execution-name"] ?? `local-${Date.now()}`;
 const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${logicalId}:${executionName}`;
 
@@ -156,6 +168,8 @@ for (const [name, state] of allStates(definition)) {
     };
   } else if (state.Resource === "arn:aws:states:::sns:publish") {
     taskResourceLocalHandlers[name] = (input) => {
+      const refused = topics.refusal({ role: stateMachineRole }, input.TopicArn);
+      if (refused) throw new PublishRefused(...refused);
       notifications.push({ state: name, subject: input.Subject, message: input.Message });
       return { MessageId: `local-${notifications.length}` };
     };
@@ -174,12 +188,21 @@ const waitTimeOverrides = new Proxy({}, {
 });
 
 const input = JSON.parse(args.input);
-const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+// The engine would hold TimeoutSeconds in real seconds; the runner holds it
+// on the emulated clock instead, as it does every Wait.
+const { TimeoutSeconds: executionTimeoutSeconds, ...engineDefinition } = definition;
+const machine = new StateMachine(engineDefinition, { validationOptions: { checkArn: true, checkPaths: true } });
 say(`Execution ${executionName} of ${logicalId}`);
+const startDate = Date.now();
 execution = machine.run(input, {
   overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
-  context: { Execution: { Id: executionArn, Name: executionName } },
+  context: { Execution: { Id: executionArn, Name: executionName, StartTime: new Date(startDate).toISOString() } },
 });
+let timedOut = false;
+const executionTimer = executionTimeoutSeconds === undefined ? undefined : setTimeout(() => {
+  timedOut = true;
+  execution.abort();
+}, (executionTimeoutSeconds * 1000) / timeScale);
 
 // What the execution went through: transitions, waits, retries.
 let stateTransitions = 0;
@@ -216,10 +239,27 @@ try {
   report = { status: "SUCCEEDED", output };
 } catch (failure) {
   const cause = failure.cause ?? failure;
-  report = { status: "FAILED", error: cause.name, cause: cause.message };
+  report = timedOut
+    ? { status: "TIMED_OUT", error: "States.Timeout", cause: `the execution ran past its TimeoutSeconds (${executionTimeoutSeconds} s)` }
+    : { status: "FAILED", error: cause.name, cause: cause.message };
 }
+clearTimeout(executionTimer);
 await collecting;
 if (violation) report = { status: "FAILED", error: violation.name, cause: violation.message, quotaExceeded: true };
+
+// The execution's end, as Step Functions sends it to EventBridge, and what
+// the deployment's rules make of it: a notification on the topic, or
+// nothing when the topic refuses the rule (recorded as dropped).
+const statusChange = executionStatusChange({
+  executionArn, stateMachineArn, name: executionName, status: report.status,
+  startDate, stopDate: Date.now(), input, output: report.output, error: report.error, cause: report.cause,
+});
+const droppedNotifications = [];
+for (const delivery of deliveries(deployment, statusChange)) {
+  const refused = topics.refusal({ service: "events.amazonaws.com", sourceArn: delivery.ruleArn }, delivery.target.Arn);
+  if (refused) droppedNotifications.push({ rule: delivery.rule, error: refused[0], reason: refused[1] });
+  else notifications.push({ rule: delivery.rule, subject: null, message: delivery.input });
+}
 
 const summary = report.status === "SUCCEEDED" ? report.output : (() => {
   try { return JSON.parse(report.cause); } catch { return null; }
@@ -233,14 +273,15 @@ if (summary?.sources) {
   if (summary.moreFailures) say(`  … and ${summary.moreFailures} more failures`);
   say(`  full report: ${summary.report}`);
 }
-for (const notification of notifications) say(`  notification: ${notification.subject}`);
+for (const notification of notifications) say(`  notification: ${notification.subject ?? notification.message}`);
+for (const dropped of droppedNotifications) say(`  notification of rule ${dropped.rule} dropped: ${dropped.reason}`);
 const rounds = Object.entries(visits).filter(([, count]) => count > 1).map(([state, count]) => `${state} ×${count}`).join(", ");
 say("");
 say(report.status === "SUCCEEDED"
   ? `Execution SUCCEEDED (${stateTransitions} state transitions${rounds ? `; ${rounds}` : ""})`
-  : `Execution FAILED: ${report.error} (${stateTransitions} state transitions)${FLOW_OUTCOME_ERRORS.has(report.error) && summary?.sources ? "" : `\n  ${report.cause}`}`);
+  : `Execution ${report.status}: ${report.error} (${stateTransitions} state transitions)${FLOW_OUTCOME_ERRORS.has(report.error) && summary?.sources ? "" : `\n  ${report.cause}`}`);
 
-report = { ...report, executionArn, stateTransitions, visits, quotas: quotas.usage(), notifications, invocations, waits, retries };
+report = { ...report, executionArn, stateTransitions, visits, quotas: quotas.usage(), notifications, droppedNotifications, invocations, waits, retries };
 if (args.report) writeFileSync(args.report, JSON.stringify(report, null, 2));
-const ranToTheEnd = report.status === "SUCCEEDED" || FLOW_OUTCOME_ERRORS.has(report.error);
+const ranToTheEnd = report.status === "SUCCEEDED" || report.status === "TIMED_OUT" || FLOW_OUTCOME_ERRORS.has(report.error);
 process.exit(ranToTheEnd ? 0 : 1);
