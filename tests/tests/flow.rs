@@ -198,21 +198,32 @@ fn a_failed_run_notifies_and_fails_the_execution_with_the_summary() {
 fn a_refused_start_or_a_spent_daily_quota_is_reported_for_that_source_alone() {
     let mut refused = instant_source("ds_refused", "SUCCESS", &[]);
     refused["startErrors"] = json!(["ValidationException"]);
+    let mut denied = instant_source("ds_denied", "SUCCESS", &[]);
+    denied["startErrors"] = json!(["AccessDeniedException"]);
     let mut spent = instant_source("ds_spent", "SUCCESS", &[]);
     spent["startErrors"] = json!(["ServiceQuotaExceededException"]);
     let seed = write_seed(
         "refused",
-        vec![refused, spent, instant_source("ds_ok", "SUCCESS", &[])],
+        vec![
+            refused,
+            denied,
+            spent,
+            instant_source("ds_ok", "SUCCESS", &[]),
+        ],
         json!({}),
     );
     let chain = LocalChain::start(&options(&seed));
-    let report = chain.run_flow(&harvest_of("refused", &["ds_refused", "ds_spent", "ds_ok"]));
+    let report = chain.run_flow(&harvest_of(
+        "refused",
+        &["ds_refused", "ds_denied", "ds_spent", "ds_ok"],
+    ));
     assert_ran(&report);
     assert_eq!(report.error(), "DataSourceRunsFailed", "{}", report.report);
     assert_eq!(
         outcomes(&chain.harvest(&report)),
         [
             outcome("ds_refused", "NOT_STARTED", "DataZone.ValidationException"),
+            outcome("ds_denied", "NOT_STARTED", "DataZone.AccessDeniedException"),
             outcome(
                 "ds_spent",
                 "QUOTA_EXHAUSTED",
@@ -225,9 +236,14 @@ fn a_refused_start_or_a_spent_daily_quota_is_reported_for_that_source_alone() {
     assert_eq!(summary["sources"]["quotaExhausted"], 1);
     assert_eq!(
         summary["failures"].as_array().unwrap().len(),
-        1,
+        2,
         "skipped is no failure"
     );
+    // Each refusal is answered once and never tried again: only ds_ok started.
+    assert_eq!(chain.calls("StartDataSourceRun", 200), 1);
+    assert_eq!(chain.calls("StartDataSourceRun", 400), 1);
+    assert_eq!(chain.calls("StartDataSourceRun", 403), 1);
+    assert_eq!(chain.calls("StartDataSourceRun", 402), 1);
 }
 
 #[test]

@@ -65,6 +65,17 @@ impl ClientSettings {
 /// `AWS_SESSION_TOKEN`. Nothing else is looked for (no profile files, no
 /// instance metadata, no STS), so none of that code is in the functions'
 /// deployment packages (README, "Size and build").
+///
+/// The SDK's clock skew correction is off. It retries an answer whose
+/// `Date` is more than four minutes from the caller's clock when its error
+/// may come from a skewed signature, `AccessDeniedException` among them:
+/// a refused start would be tried again (and a denial turned into a start
+/// wherever the refusal does not repeat). Lambda's execution environment
+/// keeps its clock synchronized with NTP ("Defined runtime environment
+/// variables", TZ, AWS Lambda Developer Guide), so the correction has
+/// nothing to mend there; a run's age is read from the `Date` header
+/// itself, on DataZone's clock. dzrun keeps the correction: a terminal's
+/// clock may be off.
 pub async fn lambda_config(settings: &ClientSettings) -> SdkConfig {
     let region = EnvironmentVariableRegionProvider::new().region().await;
     SdkConfig::builder()
@@ -80,6 +91,7 @@ pub async fn lambda_config(settings: &ClientSettings) -> SdkConfig {
                 .await,
         )
         .timeout_config(timeouts(settings))
+        .disable_clock_skew_correction(true)
         .http_client(https_client())
         .build()
 }
