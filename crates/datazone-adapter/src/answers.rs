@@ -3,6 +3,7 @@
 
 use aws_sdk_datazone::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_datazone::types as sdk;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use datazone_runs::Error;
 use datazone_runs::model::metadata_run::{
     MetadataGenerationRunStatus, MetadataGenerationTarget, MetadataGenerationType,
@@ -14,13 +15,29 @@ use datazone_runs::model::run::{
 
 /// Maps an SDK failure to the project's error, by the service's error code
 /// for modeled errors and by the kind of failure otherwise.
-pub(crate) fn map_sdk_error<E, R>(error: SdkError<E, R>) -> Error
+pub(crate) fn map_sdk_error<E>(error: SdkError<E, HttpResponse>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
     let detail = DisplayErrorContext(&error).to_string();
     match &error {
+        // A server error the service did not name (a 502 or 503 from a
+        // load balancer in front of it, say) is as transient as a named
+        // InternalServerException: the SDKs retry HTTP 500, 502, 503 and
+        // 504 as transient errors ("Retry behavior", AWS SDKs and Tools
+        // Reference Guide), and so does the harvest.
+        SdkError::ServiceError(service)
+            if service.raw().status().is_server_error()
+                && !service
+                    .err()
+                    .code()
+                    .is_some_and(|code| Error::from_service_code(Some(code), "").is_named()) =>
+        {
+            Error::InternalServer(format!(
+                "HTTP {} without a DataZone error code: {detail}",
+                service.raw().status().as_u16()
+            ))
+        }
         SdkError::ServiceError(service) => {
             let err = service.err();
             Error::from_service_code(err.code(), err.message().unwrap_or(&detail))

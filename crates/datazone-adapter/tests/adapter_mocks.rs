@@ -160,6 +160,13 @@ async fn every_datazone_error_gets_its_stable_name() {
             "DataZone.InternalServerException",
         ),
         (418, "TeapotException", "DataZone.UnexpectedResponse"),
+        // A server error DataZone did not name is retryable all the same.
+        (503, "", "DataZone.InternalServerException"),
+        (
+            502,
+            "BadGatewayFromAProxy",
+            "DataZone.InternalServerException",
+        ),
     ];
     for (status, error_type, name) in cases {
         let rule = mock!(Client::start_data_source_run)
@@ -171,8 +178,13 @@ async fn every_datazone_error_gets_its_stable_name() {
             client_token: "token".into(),
         };
         let error = datazone.start_data_source_run(&request).await.unwrap_err();
-        assert_eq!(error.name(), name, "{error_type}");
+        assert_eq!(error.name(), name, "{status} {error_type}");
         assert!(error.to_string().contains("from the mock"), "{error}");
+        assert_eq!(
+            error.is_retryable(),
+            status >= 500 || status == 429,
+            "{error}"
+        );
     }
 }
 
