@@ -2,12 +2,17 @@
 the template can be deployed, must draw no finding from parliament, which
 checks statements against the Service Authorization Reference (an action
 scoped to a resource type it does not take matches nothing: "No resources
-match for the given action").
+match for the given action"), nor from S3's rule for keys that may not
+exist: a role allowed s3:GetObject on a bucket's keys but not s3:ListBucket
+on the bucket gets 403 AccessDenied, not 404, for a missing key (GetObject,
+"Permissions", Amazon S3 API Reference), so it cannot tell "not yet
+written" from "refused". The local S3 server enforces the same rule.
 
 Usage: python scripts/iam_lint.py [TEMPLATE]   (default template.yaml)
 Prints each finding; exits 1 when there is one, 0 otherwise.
 """
 
+import fnmatch
 import json
 import subprocess
 import sys
@@ -48,6 +53,36 @@ def findings(document: dict) -> list[str]:
     return [line for line in output.stdout.splitlines() if line.strip()]
 
 
+def as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def allows(document: dict, action: str, resource: str) -> bool:
+    """Whether an Allow statement of `document` names `action` on `resource` (wildcards as IAM's)."""
+    return any(
+        statement.get("Effect") == "Allow"
+        and any(fnmatch.fnmatchcase(action.lower(), pattern.lower()) for pattern in as_list(statement.get("Action", [])))
+        and any(fnmatch.fnmatchcase(resource, pattern) for pattern in as_list(statement.get("Resource", [])))
+        for statement in as_list(document.get("Statement", []))
+    )
+
+
+def missing_key_findings(entry: dict) -> list[str]:
+    """A role that reads a bucket's keys without s3:ListBucket on the bucket."""
+    if entry["kind"] != "identity":
+        return []
+    found = []
+    for statement in as_list(entry["document"].get("Statement", [])):
+        if statement.get("Effect") != "Allow":
+            continue
+        reads = [a for a in as_list(statement.get("Action", [])) if fnmatch.fnmatchcase("s3:getobject", a.lower())]
+        for resource in as_list(statement.get("Resource", [])) if reads else []:
+            bucket = resource.split("/", 1)[0]
+            if bucket.startswith("arn:") and "/" in resource and not allows(entry["document"], "s3:ListBucket", bucket):
+                found.append(f"reads {resource} without s3:ListBucket on {bucket}: a missing key answers 403, not 404")
+    return found
+
+
 def main() -> int:
     template = sys.argv[1] if len(sys.argv) > 1 else "template.yaml"
     found = 0
@@ -60,6 +95,9 @@ def main() -> int:
                 detail = json.loads(finding)
                 print(f"{template} ({shape}): {entry['resource']}: {detail.get('severity')} "
                       f"{detail.get('title')}: {json.dumps(detail.get('detail'))}")
+            for finding in missing_key_findings(entry):
+                found += 1
+                print(f"{template} ({shape}): {entry['resource']}: {finding}")
     print(f"iam-lint: {checked} policy documents, {found} findings", file=sys.stderr)
     return 1 if found else 0
 

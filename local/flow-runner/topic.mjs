@@ -65,7 +65,9 @@ export class Topics {
       if (!key) return null; // the AWS managed key admits the account's principals through SNS
       for (const action of KEY_ACTIONS) {
         const byIdentity = evaluate(identity, request(action, key.arn));
-        const byKey = evaluate([key.policy], request(action, key.arn));
+        // The account in a key policy does not grant the key to the
+        // account's roles: it lets their IAM policies do so.
+        const byKey = evaluate([key.policy], { ...request(action, key.arn), who: { arn: roleArn } });
         if (byKey === "deny" || byIdentity === "deny" || (byKey !== "allow" && !(byIdentity === "allow" && this.#delegatesToIam(key)))) {
           return ["SNS.KMSAccessDeniedException", `${roleArn} may not use ${key.arn} (${action}) to publish to ${topicArn}`];
         }

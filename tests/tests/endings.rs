@@ -249,3 +249,31 @@ fn a_notification_that_cannot_be_published_fails_the_execution() {
         report.report
     );
 }
+
+#[test]
+fn polls_that_could_outlast_the_execution_are_refused_before_anything_starts() {
+    let seed = write_seed(
+        "long-polls",
+        vec![source("ds_a", "SUCCESS", 60, &[])],
+        json!({}),
+    );
+    let chain = LocalChain::start(
+        &ChainOptions {
+            seed,
+            time_scale: TIME_SCALE,
+            ..ChainOptions::default()
+        }
+        .parameter("GenerateMetadata", "false")
+        .parameter("MaxPolls", "200"),
+    );
+    let report = harvest(&chain, "long-polls", json!({"dataSourceIds": ["ds_a"]}));
+    assert_eq!(report.error(), "HarvestFailed", "{}", report.report);
+    assert!(
+        cause(&report).starts_with("InvalidConfiguration: ")
+            && cause(&report).contains("MAX_POLLS")
+            && cause(&report).contains("43200"),
+        "{}",
+        cause(&report)
+    );
+    assert_eq!(chain.counters()["operations"], json!({}), "nothing started");
+}

@@ -53,3 +53,25 @@ fn a_statement_scoped_to_the_domain_is_reported() {
         "{findings}"
     );
 }
+
+#[test]
+fn a_role_reading_records_without_list_bucket_is_reported() {
+    let template = std::fs::read_to_string(workspace().join("template.yaml")).unwrap();
+    let without = template.replacen(
+        "              Action: s3:ListBucket\n",
+        "              Action: s3:GetBucketLocation\n",
+        1,
+    );
+    assert_ne!(without, template, "the ListBucket statement was found");
+    let copy = local_flow::log_dir().join(format!("no-list-bucket-{}.yaml", std::process::id()));
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::write(&copy, without).unwrap();
+    let (clean, findings) = lint(&copy);
+    assert!(!clean);
+    assert!(
+        findings.contains("StartRunsFunction")
+            && findings.contains("FollowRunsFunction")
+            && findings.contains("without s3:ListBucket on arn:aws:s3:::local-reportbucket"),
+        "{findings}"
+    );
+}

@@ -110,9 +110,70 @@ pub async fn serve<H: Handler>(handler: H) -> Result<(), lambda_runtime::Error> 
     .await
 }
 
+/// Serves `handler`, or, when it could not be built (its configuration
+/// refused), answers every invocation with that error under its stable
+/// name (`InvalidConfiguration`), so Step Functions' Catch names it. A
+/// process that exited instead would reach the state machine as an
+/// unnamed runtime failure, or locally never answer at all.
+pub async fn serve_configured<H: Handler>(
+    handler: Result<H, Error>,
+) -> Result<(), lambda_runtime::Error> {
+    match handler {
+        Ok(handler) => serve(handler).await,
+        Err(error) => {
+            tracing::error!(error_name = error.name(), error = %error, "function not configured");
+            serve(Refusing::<H::Output>::new(error)).await
+        }
+    }
+}
+
+/// A handler that answers every invocation with one error.
+struct Refusing<O> {
+    error: Error,
+    output: std::marker::PhantomData<fn() -> O>,
+}
+
+impl<O> Refusing<O> {
+    fn new(error: Error) -> Self {
+        Self {
+            error,
+            output: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<O: Serialize + Send> Handler for Refusing<O> {
+    type Output = O;
+
+    fn handle(
+        &self,
+        _payload: Payload,
+        _invocation: &Invocation,
+    ) -> impl Future<Output = Result<O, Error>> + Send {
+        std::future::ready(Err(self.error.clone()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_function_not_configured_answers_every_invocation_with_the_error() {
+        let refusing =
+            Refusing::<String>::new(Error::invalid_configuration("MAX_POLLS", "too many"));
+        for _ in 0..2 {
+            let error = invoke(
+                &refusing,
+                Payload::Json(serde_json::Value::Null),
+                &Invocation::default(),
+            )
+            .await
+            .unwrap_err();
+            assert_eq!(diagnostic(&error).error_type, "InvalidConfiguration");
+            assert!(error.to_string().contains("MAX_POLLS"), "{error}");
+        }
+    }
 
     #[test]
     fn a_deadline_is_epoch_milliseconds_or_unknown() {

@@ -32,7 +32,6 @@ pub struct FollowRunsConfig {
 }
 
 impl FollowRunsConfig {
-    pub const DEFAULT_MAX_POLLS: u32 = 200;
     pub const DEFAULT_CONCURRENCY: usize = 16;
     /// Under half of StartMetadataGenerationRun's documented 10 a second
     /// ("Quotas for Amazon DataZone"): the quota is the account's, shared.
@@ -57,7 +56,7 @@ impl FollowRunsConfig {
                 .transpose()
                 .map_err(as_configuration_error)?,
             polling: PollingPolicy::from_env()?,
-            max_polls: env_number("MAX_POLLS", Self::DEFAULT_MAX_POLLS, 1, 10_000)?,
+            max_polls: env_number("MAX_POLLS", PollingPolicy::DEFAULT_MAX_POLLS, 1, 10_000)?,
             concurrency: env_number("FOLLOW_CONCURRENCY", Self::DEFAULT_CONCURRENCY, 1, 64)?,
             metadata_types,
             metadata_rate: env_rate("METADATA_REQUESTS_PER_SECOND", Self::DEFAULT_METADATA_RATE)?,

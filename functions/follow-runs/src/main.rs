@@ -2,6 +2,7 @@
 
 use datazone_adapter::SdkDataZone;
 use datazone_adapter::client::{ClientSettings, lambda_config};
+use datazone_runs::Error;
 use follow_runs::config::FollowRunsConfig;
 use follow_runs::handler::FollowRuns;
 use report_store_s3::S3ReportStore;
@@ -9,12 +10,16 @@ use report_store_s3::S3ReportStore;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     function_runtime::telemetry::init();
+    function_runtime::serve::serve_configured(handler().await).await
+}
+
+/// The handler on clients built once, from Lambda's environment.
+async fn handler() -> Result<FollowRuns<SdkDataZone, S3ReportStore>, Error> {
     let config = FollowRunsConfig::from_env()?;
     let aws = lambda_config(&ClientSettings::from_env()?).await;
-    let handler = FollowRuns::new(
+    Ok(FollowRuns::new(
         SdkDataZone::from_config(&aws),
         S3ReportStore::from_env(&aws)?,
         config,
-    );
-    function_runtime::serve::serve(handler).await
+    ))
 }

@@ -9,6 +9,7 @@ use datazone_runs::model::ids::{DataSourceId, DomainId, ProjectId};
 use datazone_runs::settings::{
     as_configuration_error, env_flag, env_list, env_number, env_rate, env_string, env_value,
 };
+use datazone_runs::usecase::polling::{PollingPolicy, ensure_fits_execution};
 use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +32,21 @@ pub struct StartRunsConfig {
     pub report_prefix: String,
 }
 
+/// `EXECUTION_TIMEOUT_SECONDS`, when set: the follow loop's longest harvest
+/// (`MAX_POLLS` checks at `POLL_MAX_WAIT_SECONDS`, and the start retry
+/// deadline) must fit in it, or nothing is started.
+fn ensure_harvest_fits_execution(retry_deadline_seconds: u64) -> Result<(), Error> {
+    if env_value("EXECUTION_TIMEOUT_SECONDS").is_none() {
+        return Ok(());
+    }
+    ensure_fits_execution(
+        &PollingPolicy::from_env()?,
+        env_number("MAX_POLLS", PollingPolicy::DEFAULT_MAX_POLLS, 1, 10_000)?,
+        retry_deadline_seconds,
+        env_number("EXECUTION_TIMEOUT_SECONDS", 0, 1, 31_536_000)?,
+    )
+}
+
 impl StartRunsConfig {
     pub const DEFAULT_CONCURRENCY: usize = 4;
     /// Under half of StartDataSourceRun's documented 20 a second ("Quotas
@@ -43,8 +59,17 @@ impl StartRunsConfig {
     /// `DATAZONE_DOMAIN_ID`, the selection (see [`selection_from_env`]),
     /// `START_CONCURRENCY`, `START_REQUESTS_PER_SECOND`,
     /// `LIST_REQUESTS_PER_SECOND`, `START_RETRY_DEADLINE_SECONDS`,
-    /// `REPORT_PREFIX`, and the client's timeouts.
+    /// `REPORT_PREFIX`, and the client's timeouts; refused when the
+    /// harvest could outlast `EXECUTION_TIMEOUT_SECONDS`
+    /// ([`ensure_harvest_fits_execution`]).
     pub fn from_env() -> Result<Self, Error> {
+        let retry_deadline_seconds = env_number(
+            "START_RETRY_DEADLINE_SECONDS",
+            Self::DEFAULT_RETRY_DEADLINE_SECONDS,
+            0,
+            86_400,
+        )?;
+        ensure_harvest_fits_execution(retry_deadline_seconds)?;
         Ok(Self {
             domain: env_value("DATAZONE_DOMAIN_ID")
                 .map(|value| DomainId::parse("DATAZONE_DOMAIN_ID", value))
@@ -54,12 +79,7 @@ impl StartRunsConfig {
             concurrency: env_number("START_CONCURRENCY", Self::DEFAULT_CONCURRENCY, 1, 20)?,
             start_rate: env_rate("START_REQUESTS_PER_SECOND", Self::DEFAULT_START_RATE)?,
             list_rate: env_rate("LIST_REQUESTS_PER_SECOND", Self::DEFAULT_LIST_RATE)?,
-            retry_deadline: Duration::from_secs(env_number(
-                "START_RETRY_DEADLINE_SECONDS",
-                Self::DEFAULT_RETRY_DEADLINE_SECONDS,
-                0,
-                86_400,
-            )?),
+            retry_deadline: Duration::from_secs(retry_deadline_seconds),
             call_allowance: ClientSettings::from_env()?.operation_timeout,
             report_prefix: env_string("REPORT_PREFIX", "harvests/"),
         })

@@ -16,6 +16,10 @@ pub struct PollingPolicy {
 impl PollingPolicy {
     pub const DEFAULT_MIN_WAIT_SECONDS: u64 = 10;
     pub const DEFAULT_MAX_WAIT_SECONDS: u64 = 900;
+    /// Checks of one run before it is given up on: 45 waits of 900 s and
+    /// the default retry deadline fit a 12-hour execution
+    /// ([`ensure_fits_execution`]).
+    pub const DEFAULT_MAX_POLLS: u32 = 45;
 
     pub fn new(min_wait_seconds: u64, max_wait_seconds: u64) -> Result<Self, Error> {
         if min_wait_seconds == 0 {
@@ -87,6 +91,44 @@ impl PollingPolicy {
     }
 }
 
+/// Time a harvest keeps, beyond its waits, for its steps themselves
+/// (selecting, starting, each round's calls): half an hour.
+pub const STEP_ALLOWANCE_SECONDS: u64 = 1800;
+
+/// The longest a harvest can take: every start retried until its
+/// deadline, then a run followed for `max_polls` checks at the longest
+/// wait, and the steps' own time.
+pub fn longest_harvest_seconds(
+    policy: &PollingPolicy,
+    max_polls: u32,
+    retry_deadline_seconds: u64,
+) -> u64 {
+    u64::from(max_polls) * policy.max_wait_seconds + retry_deadline_seconds + STEP_ALLOWANCE_SECONDS
+}
+
+/// Refuses a configuration whose harvest could outlast the execution
+/// (`execution_timeout_seconds`): the execution would end `TIMED_OUT`
+/// before the harvest gave up on its longest run, and no source would be
+/// reported.
+pub fn ensure_fits_execution(
+    policy: &PollingPolicy,
+    max_polls: u32,
+    retry_deadline_seconds: u64,
+    execution_timeout_seconds: u64,
+) -> Result<(), Error> {
+    let longest = longest_harvest_seconds(policy, max_polls, retry_deadline_seconds);
+    if longest <= execution_timeout_seconds {
+        return Ok(());
+    }
+    Err(Error::invalid_configuration(
+        "MAX_POLLS",
+        format!(
+            "{max_polls} checks at up to {} s, a start retry deadline of {retry_deadline_seconds} s and {STEP_ALLOWANCE_SECONDS} s for the steps take up to {longest} s, more than the execution's {execution_timeout_seconds} s: lower MaxPolls or PollMaxWaitSeconds",
+            policy.max_wait_seconds
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +180,44 @@ mod tests {
             PollingPolicy::new(20, 10).unwrap_err().name(),
             "InvalidConfiguration"
         );
+    }
+
+    /// The template's defaults: 45 checks at up to 900 s, a 900 s start
+    /// retry deadline, a 12-hour execution.
+    const TWELVE_HOURS: u64 = 43_200;
+
+    #[test]
+    fn the_defaults_fit_a_twelve_hour_execution_exactly() {
+        let policy = PollingPolicy::new(10, 900).unwrap();
+        assert_eq!(
+            longest_harvest_seconds(&policy, PollingPolicy::DEFAULT_MAX_POLLS, 900),
+            TWELVE_HOURS
+        );
+        assert!(
+            ensure_fits_execution(&policy, PollingPolicy::DEFAULT_MAX_POLLS, 900, TWELVE_HOURS)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_harvest_that_could_outlast_its_execution_is_refused() {
+        let policy = PollingPolicy::new(10, 900).unwrap();
+        // One second too long, by the retry deadline, the polls or the wait.
+        for (polls, deadline, timeout) in [
+            (45, 901, TWELVE_HOURS),
+            (46, 900, TWELVE_HOURS),
+            (45, 900, TWELVE_HOURS - 1),
+            (200, 900, TWELVE_HOURS),
+        ] {
+            let error = ensure_fits_execution(&policy, polls, deadline, timeout).unwrap_err();
+            assert_eq!(error.name(), "InvalidConfiguration");
+            assert!(
+                error.to_string().contains("MAX_POLLS")
+                    && error.to_string().contains(&timeout.to_string()),
+                "{error}"
+            );
+        }
+        let shorter_waits = PollingPolicy::new(10, 600).unwrap();
+        assert!(ensure_fits_execution(&shorter_waits, 60, 900, TWELVE_HOURS).is_ok());
     }
 }
