@@ -116,7 +116,8 @@ pub async fn harvest(
     let deadline = plan.timeout.map(|timeout| began + timeout);
     let time_left = || deadline.map_or(UNBOUNDED, |deadline| deadline - Instant::now());
     let list_pacer = Pacer::per_second(LIST_RATE);
-    let selected = select_sources(datazone, &plan.domain, &plan.selection, &list_pacer).await?;
+    let selected =
+        select_sources(datazone, &plan.domain, &plan.selection, &list_pacer, None).await?;
     let sources = selected
         .sources
         .into_iter()

@@ -2,7 +2,9 @@
 
 use datazone_runs::model::ids::ProjectId;
 use datazone_runs::testing::{FakeDataZone, domain, source};
-use datazone_runs::usecase::pace::Pacer;
+use std::time::Duration;
+
+use datazone_runs::usecase::pace::{Budget, Pacer, StepTime};
 use datazone_runs::usecase::select::{
     ProjectScope, SelectedSource, Selection, SourceFilter, select_sources,
 };
@@ -77,13 +79,19 @@ fn fleet() -> FakeDataZone {
 }
 
 async fn select(fake: &FakeDataZone, selection: Selection) -> Vec<String> {
-    select_sources(fake, &domain(), &selection, &Pacer::per_second(1000.0))
-        .await
-        .unwrap()
-        .sources
-        .into_iter()
-        .map(|source| source.id.to_string())
-        .collect()
+    select_sources(
+        fake,
+        &domain(),
+        &selection,
+        &Pacer::per_second(1000.0),
+        None,
+    )
+    .await
+    .unwrap()
+    .sources
+    .into_iter()
+    .map(|source| source.id.to_string())
+    .collect()
 }
 
 fn of_projects(projects: &[&str], filter: SourceFilter) -> Selection {
@@ -97,9 +105,15 @@ fn of_projects(projects: &[&str], filter: SourceFilter) -> Selection {
 async fn named_sources_are_taken_as_given_once_each() {
     let fake = fleet();
     let selection = Selection::Sources(vec![source("b"), source("a"), source("b")]);
-    let selected = select_sources(&fake, &domain(), &selection, &Pacer::per_second(1000.0))
-        .await
-        .unwrap();
+    let selected = select_sources(
+        &fake,
+        &domain(),
+        &selection,
+        &Pacer::per_second(1000.0),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         selected.sources,
         [
@@ -187,7 +201,7 @@ async fn listing_is_paced() {
         scope: ProjectScope::AllProjects,
         filter: SourceFilter::default(),
     };
-    select_sources(&fake, &domain(), &selection, &Pacer::per_second(2.0))
+    select_sources(&fake, &domain(), &selection, &Pacer::per_second(2.0), None)
         .await
         .unwrap();
     // Seven List calls at two a second: the first at once, six 500 ms apart.
@@ -202,16 +216,48 @@ async fn a_project_of_the_domain_that_denies_listing_is_left_out_and_named() {
         scope: ProjectScope::AllProjects,
         filter: SourceFilter::default(),
     };
-    let selected = select_sources(&fake, &domain(), &whole_domain, &Pacer::per_second(1000.0))
-        .await
-        .unwrap();
+    let selected = select_sources(
+        &fake,
+        &domain(),
+        &whole_domain,
+        &Pacer::per_second(1000.0),
+        None,
+    )
+    .await
+    .unwrap();
     let ids: Vec<String> = selected.sources.iter().map(|s| s.id.to_string()).collect();
     assert_eq!(ids, ["ds_clicks"]);
     assert_eq!(selected.denied_projects, [project("prj_sales")]);
     // A project named by the user is not left out: the denial is the answer.
     let named = of_projects(&["prj_sales"], SourceFilter::default());
-    let error = select_sources(&fake, &domain(), &named, &Pacer::per_second(1000.0))
+    let error = select_sources(&fake, &domain(), &named, &Pacer::per_second(1000.0), None)
         .await
         .unwrap_err();
     assert_eq!(error.name(), "DataZone.AccessDeniedException");
+}
+
+#[tokio::test]
+async fn selection_asks_for_a_page_only_while_the_step_has_time_for_it() {
+    let fake = fleet();
+    let whole_domain = Selection::Projects {
+        scope: ProjectScope::AllProjects,
+        filter: SourceFilter::default(),
+    };
+    let time = |left: u64| StepTime {
+        budget: Budget::lasting(Duration::from_secs(left)),
+        call_allowance: Duration::from_secs(30),
+    };
+    let pacer = Pacer::per_second(1000.0);
+    let error = select_sources(&fake, &domain(), &whole_domain, &pacer, Some(time(29)))
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "InvalidConfiguration");
+    assert!(
+        error.to_string().contains("selecting the data sources"),
+        "{error}"
+    );
+    let selected = select_sources(&fake, &domain(), &whole_domain, &pacer, Some(time(60)))
+        .await
+        .unwrap();
+    assert!(!selected.sources.is_empty());
 }

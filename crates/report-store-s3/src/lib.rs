@@ -2,7 +2,10 @@
 //! JSON object in a bucket, read whole and written whole (a record is the
 //! state of one execution, written by one task at a time).
 
+use std::time::Duration;
+
 use aws_sdk_s3::Client;
+use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::operation::get_object::GetObjectError;
 use aws_sdk_s3::primitives::ByteStream;
@@ -15,6 +18,15 @@ use datazone_runs::usecase::harvest::record::Harvest;
 /// SlowDown ("reducing your request rate"), per "Amazon S3 error best
 /// practices", and 503 ServiceUnavailable.
 const RETRYABLE_CODES: &[&str] = &["InternalError", "ServiceUnavailable", "SlowDown"];
+
+/// The longest one load or save may take, all attempts included: a step
+/// keeps more than this after its work to save the record (start-runs'
+/// and follow-runs' `TIME_KEPT`), so a save is never cut off by the
+/// function's timeout. A record of a thousand sources is a few hundred
+/// kilobytes.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(8);
+/// One attempt of a load or save; the SDK retries within [`CALL_TIMEOUT`].
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Clone)]
 pub struct S3ReportStore {
@@ -58,6 +70,12 @@ impl S3ReportStore {
         let path_style = env_value("REPORT_S3_PATH_STYLE").is_some_and(|value| value == "true");
         let config = aws_sdk_s3::config::Builder::from(shared)
             .force_path_style(path_style)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .operation_timeout(CALL_TIMEOUT)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .build(),
+            )
             .build();
         Ok(Self::new(Client::from_conf(config), bucket).owned_by(env_value("REPORT_BUCKET_OWNER")))
     }

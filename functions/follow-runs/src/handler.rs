@@ -14,7 +14,8 @@ use tracing::Instrument;
 use crate::config::FollowRunsConfig;
 use crate::input::FollowRunsRequest;
 
-/// Time kept after the checks to save the record and answer.
+/// Time kept after the checks to save the record and answer: more than a
+/// save may take (`report_store_s3::CALL_TIMEOUT`, a test holds it so).
 pub const TIME_KEPT: Duration = Duration::from_secs(10);
 
 pub struct FollowRuns<D, S> {

@@ -146,3 +146,8 @@ async fn bad_input_is_a_typed_error_and_sends_nothing() {
     }
     assert_eq!(fake.all_calls(), 0, "no request is sent");
 }
+
+#[test]
+fn a_step_keeps_more_time_than_a_save_may_take() {
+    assert!(follow_runs::handler::TIME_KEPT > report_store_s3::CALL_TIMEOUT);
+}

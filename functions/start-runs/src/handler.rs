@@ -14,7 +14,8 @@ use tracing::Instrument;
 use crate::config::StartRunsConfig;
 use crate::input::StartRunsRequest;
 
-/// Time kept after the starts to save the record and answer.
+/// Time kept after the starts to save the record and answer: more than
+/// a save may take (`report_store_s3::CALL_TIMEOUT`, a test holds it so).
 pub const TIME_KEPT: Duration = Duration::from_secs(10);
 
 pub struct StartRuns<D, S> {

@@ -298,3 +298,8 @@ async fn bad_input_is_a_typed_error_and_sends_nothing() {
     assert_eq!(fake.all_calls(), 0, "no request is sent");
     assert_eq!(store.saved(KEY), None);
 }
+
+#[test]
+fn a_step_keeps_more_time_than_a_save_may_take() {
+    assert!(start_runs::handler::TIME_KEPT > report_store_s3::CALL_TIMEOUT);
+}

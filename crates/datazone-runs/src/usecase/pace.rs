@@ -8,6 +8,8 @@
 
 use std::time::Duration;
 
+use crate::Error;
+
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
@@ -56,6 +58,37 @@ impl Budget {
     /// Whether `needed` still fits before the deadline.
     pub fn allows(&self, needed: Duration) -> bool {
         Instant::now() + needed <= self.deadline
+    }
+}
+
+/// A step's time: a call begins only while the step's budget leaves room
+/// for it to end (`call_allowance`, the client's operation timeout).
+#[derive(Debug, Clone, Copy)]
+pub struct StepTime {
+    pub budget: Budget,
+    pub call_allowance: Duration,
+}
+
+impl StepTime {
+    /// Whether one more call fits.
+    pub fn allows_a_call(&self) -> bool {
+        self.budget.allows(self.call_allowance)
+    }
+
+    /// Refuses `work` when not even one more call fits: the same work
+    /// handed to the next step would not fit there either, so this is the
+    /// function's configuration (its timeout) to change, not a retry.
+    pub fn ensure_a_call(&self, work: &str) -> Result<(), Error> {
+        if self.allows_a_call() {
+            return Ok(());
+        }
+        Err(Error::invalid_configuration(
+            "Timeout",
+            format!(
+                "{work} needs more time than the function's timeout leaves ({} s for one DataZone call): raise its timeout or lower DATAZONE_OPERATION_TIMEOUT_SECONDS",
+                self.call_allowance.as_secs()
+            ),
+        ))
     }
 }
 

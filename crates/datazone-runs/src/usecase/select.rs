@@ -10,7 +10,7 @@ use crate::Error;
 use crate::model::data_source::DataSourceSummary;
 use crate::model::ids::{DataSourceId, DomainId, ProjectId};
 use crate::port::{DataSourcesPageRequest, DataZone, ProjectsPageRequest};
-use crate::usecase::pace::Pacer;
+use crate::usecase::pace::{Pacer, StepTime};
 use crate::usecase::pages::{Limits, list_pages};
 
 /// Which projects' sources to select.
@@ -85,7 +85,15 @@ pub async fn select_sources(
     domain: &DomainId,
     selection: &Selection,
     pacer: &Pacer,
+    time: Option<StepTime>,
 ) -> Result<Selected, Error> {
+    // Each page is asked for only while the step has time for it: a
+    // selection cut off by the function's timeout would be lost whole.
+    let time_for_a_page = || {
+        time.map_or(Ok(()), |time| {
+            time.ensure_a_call("selecting the data sources")
+        })
+    };
     let mut denied_projects = Vec::new();
     let mut selected: Vec<SelectedSource> = Vec::new();
     let mut keep = |source: SelectedSource| {
@@ -107,6 +115,7 @@ pub async fn select_sources(
                 ProjectScope::Projects(projects) => projects.clone(),
                 ProjectScope::AllProjects => {
                     list_pages("ListProjects", &Limits::default(), |next_token| async {
+                        time_for_a_page()?;
                         pacer.wait().await;
                         datazone
                             .list_projects(ProjectsPageRequest {
@@ -126,6 +135,7 @@ pub async fn select_sources(
             for project in &projects {
                 let listed =
                     list_pages("ListDataSources", &Limits::default(), |next_token| async {
+                        time_for_a_page()?;
                         pacer.wait().await;
                         datazone
                             .list_data_sources(DataSourcesPageRequest {

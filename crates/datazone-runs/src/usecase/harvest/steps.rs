@@ -6,8 +6,6 @@
 //! last one saved and starts nothing twice (the client tokens derive from
 //! the trigger).
 
-use std::time::Duration;
-
 use serde::Serialize;
 
 use crate::Error;
@@ -17,7 +15,7 @@ use crate::usecase::harvest::follow::{FollowRound, follow_round};
 use crate::usecase::harvest::record::{Harvest, SourceRecord};
 use crate::usecase::harvest::start::{StartRound, start_round};
 use crate::usecase::harvest::summary::Summary;
-use crate::usecase::pace::{Budget, Pacer};
+use crate::usecase::pace::{Pacer, StepTime};
 use crate::usecase::select::{Selection, select_sources};
 
 /// Characters an execution name may keep in a record key.
@@ -82,22 +80,6 @@ pub struct StartReport {
     pub retry_after_seconds: u64,
 }
 
-/// A round that could not make one call would hand the same work to the
-/// next round forever: the function's time is too short for its calls.
-fn ensure_time_for_a_call(budget: Budget, call_allowance: Duration) -> Result<(), Error> {
-    if budget.allows(call_allowance) {
-        Ok(())
-    } else {
-        Err(Error::invalid_configuration(
-            "Timeout",
-            format!(
-                "the function's time leaves none for one DataZone call ({} s): raise its timeout or lower DATAZONE_OPERATION_TIMEOUT_SECONDS",
-                call_allowance.as_secs()
-            ),
-        ))
-    }
-}
-
 /// Loads the harvest (or selects its sources and creates it), starts what
 /// the round allows, and saves it.
 pub async fn start_step(
@@ -105,12 +87,24 @@ pub async fn start_step(
     store: &impl ReportStore,
     step: &StartStep<'_>,
 ) -> Result<StartReport, Error> {
-    ensure_time_for_a_call(step.round.budget, step.round.call_allowance)?;
+    // A round that could not make one call would hand the same work to the
+    // next round forever.
+    let time = StepTime {
+        budget: step.round.budget,
+        call_allowance: step.round.call_allowance,
+    };
+    time.ensure_a_call("a start step")?;
     let mut harvest = match store.load(step.key).await? {
         Some(harvest) => harvest,
         None => {
-            let selected =
-                select_sources(datazone, step.domain, step.selection, step.list_pacer).await?;
+            let selected = select_sources(
+                datazone,
+                step.domain,
+                step.selection,
+                step.list_pacer,
+                Some(time),
+            )
+            .await?;
             tracing::info!(
                 selected = selected.sources.len(),
                 denied_projects = selected.denied_projects.len(),
@@ -162,7 +156,11 @@ pub async fn follow_step(
     key: &str,
     round: &FollowRound<'_>,
 ) -> Result<FollowReport, Error> {
-    ensure_time_for_a_call(round.budget, round.call_allowance)?;
+    StepTime {
+        budget: round.budget,
+        call_allowance: round.call_allowance,
+    }
+    .ensure_a_call("a follow step")?;
     let mut harvest = store.load(key).await?.ok_or_else(|| {
         Error::ReportRefused(format!(
             "no harvest record under {key}: the start step saves it first"
