@@ -8,6 +8,9 @@ CARGO_LAMBDA_VERSION="1.9.2"
 SAM_CLI_VERSION="1.170.0"
 CFN_LINT_VERSION="1.58.0"
 PARLIAMENT_VERSION="1.6.4"
+# checkov pins dependencies of its own that SAM CLI's conflict with: it
+# lives in a venv of its own.
+CHECKOV_VERSION="3.3.30"
 # moto is the store of the local S3 server (local/s3-server), which holds the
 # harvest reports locally and authorizes each request as S3 would.
 MOTO_VERSION="5.2.5"
@@ -18,8 +21,8 @@ venv_has() { # PACKAGE VERSION
   "$TOOLS_DIR/venv/bin/pip" show "$1" 2>/dev/null | grep -x "Version: $2" >/dev/null
 }
 
-# cargo-lambda and moto's server (always); with `template`, also SAM CLI,
-# cfn-lint and parliament (the IAM lint).
+# cargo-lambda and moto (always); with `template`, also SAM CLI, cfn-lint,
+# parliament (the IAM lint) and checkov.
 install_python_tools() {
   if [ ! -x "$TOOLS_DIR/venv/bin/pip" ]; then
     python3 -m venv "$TOOLS_DIR/venv"
@@ -36,6 +39,16 @@ install_python_tools() {
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "installing ${missing[*]} from PyPI into .tools/venv" >&2
     "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check "${missing[@]}"
+  fi
+  if [ "${1:-}" = template ]; then
+    if [ ! -x "$TOOLS_DIR/checkov/bin/pip" ]; then
+      python3 -m venv "$TOOLS_DIR/checkov"
+    fi
+    if ! "$TOOLS_DIR/checkov/bin/pip" show checkov 2>/dev/null | grep -x "Version: $CHECKOV_VERSION" >/dev/null; then
+      echo "installing checkov==$CHECKOV_VERSION from PyPI into .tools/checkov" >&2
+      "$TOOLS_DIR/checkov/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+    fi
+    export CHECKOV="$TOOLS_DIR/checkov/bin/checkov"
   fi
   export CARGO_LAMBDA="$TOOLS_DIR/venv/bin/cargo-lambda"
   export LOCAL_PYTHON="$TOOLS_DIR/venv/bin/python"

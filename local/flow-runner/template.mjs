@@ -150,6 +150,7 @@ export class Deployment {
       "AWS::S3::Bucket": () => `arn:aws:s3:::${this.ref(logicalId)}`,
       "AWS::KMS::Key": () => `arn:aws:kms:${REGION}:${ACCOUNT}:key/${this.ref(logicalId)}`,
       "AWS::Events::Rule": () => `arn:aws:events:${REGION}:${ACCOUNT}:rule/${STACK}-${logicalId}`,
+      "AWS::IAM::Role": () => this.roleArn(logicalId),
     };
     if (attribute === "Arn" && arns[resource.Type]) return arns[resource.Type]();
     if (resource.Type === "AWS::SQS::Queue" && attribute === "QueueName") return logicalId;

@@ -44,7 +44,7 @@ fn denied(name: &str, template: std::path::PathBuf) -> (String, String) {
 fn a_policy_missing_an_action_fails_the_call_that_needs_it() {
     let template = template_copy(
         "no-get-run",
-        "                - datazone:GetDataSourceRun\n",
+        "                  - datazone:GetDataSourceRun\n",
         "",
     );
     let (outcome, message) = denied("no-get-run", template);
@@ -61,8 +61,8 @@ fn a_policy_missing_an_action_fails_the_call_that_needs_it() {
 fn a_policy_scoped_to_the_domain_arn_matches_nothing() {
     let template = template_copy(
         "domain-scoped",
-        "              Resource: \"*\"\n              Condition: &InThisRegion",
-        "              Resource: !Sub arn:${AWS::Partition}:datazone:${AWS::Region}:${AWS::AccountId}:domain/${DomainId}\n              Condition: &InThisRegion",
+        "                Resource: \"*\"\n                Condition: &InThisRegion",
+        "                Resource: !Sub arn:${AWS::Partition}:datazone:${AWS::Region}:${AWS::AccountId}:domain/${DomainId}\n                Condition: &InThisRegion",
     );
     let (outcome, message) = denied("domain-scoped", template);
     // start-runs could not even list the source's runs.
@@ -77,8 +77,8 @@ fn a_policy_scoped_to_the_domain_arn_matches_nothing() {
 fn a_role_without_project_membership_is_refused_by_datazone() {
     let template = template_copy(
         "no-membership",
-        "    - [StartRuns, FollowRuns, RunStatus]",
-        "    - [StartRuns, RunStatus]",
+        "  Fn::ForEach::FunctionMemberships:\n    - Function\n    - [StartRuns, FollowRuns, RunStatus]",
+        "  Fn::ForEach::FunctionMemberships:\n    - Function\n    - [StartRuns, RunStatus]",
     );
     let (outcome, message) = denied("no-membership", template);
     assert_eq!(outcome, "CHECK_FAILED", "started, then refused its check");

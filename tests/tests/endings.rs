@@ -65,8 +65,8 @@ fn without_list_bucket_every_harvest_fails_at_its_first_step() {
     // Both harvest roles share the statement (an anchor in the template).
     let template = template_copy(
         "no-list-bucket",
-        "              Action: s3:ListBucket\n",
-        "              Action: s3:GetBucketLocation\n",
+        "                Action: s3:ListBucket\n",
+        "                Action: s3:GetBucketLocation\n",
     );
     let chain = chain("no-list-bucket", Some(template), 60);
     let report = harvest(&chain, "no-list-bucket", json!({"dataSourceIds": ["ds_a"]}));
@@ -89,8 +89,8 @@ fn without_list_bucket_every_harvest_fails_at_its_first_step() {
 fn without_put_object_the_harvest_fails_when_it_saves_its_record() {
     let template = template_copy(
         "no-put-object",
-        "                - s3:GetObject\n                - s3:PutObject\n",
-        "                - s3:GetObject\n",
+        "                  - s3:GetObject\n                  - s3:PutObject\n",
+        "                  - s3:GetObject\n",
     );
     let chain = chain("no-put-object", Some(template), 60);
     let report = harvest(&chain, "no-put-object", json!({"dataSourceIds": ["ds_a"]}));

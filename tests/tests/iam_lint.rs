@@ -3,6 +3,7 @@
 
 use std::process::Command;
 
+use flow_tests::template_copy;
 use local_flow::workspace;
 
 /// Runs the lint on `template`: its success and its findings.
@@ -34,16 +35,11 @@ fn the_template_draws_no_finding() {
 
 #[test]
 fn a_statement_scoped_to_the_domain_is_reported() {
-    let template = std::fs::read_to_string(workspace().join("template.yaml")).unwrap();
-    let scoped = template.replacen(
-        "              Resource: \"*\"\n              Condition: &InThisRegion",
-        "              Resource: !Sub arn:${AWS::Partition}:datazone:${AWS::Region}:${AWS::AccountId}:domain/${DomainId}\n              Condition: &InThisRegion",
-        1,
+    let copy = template_copy(
+        "lint-domain-scoped",
+        "                Resource: \"*\"\n                Condition: &InThisRegion",
+        "                Resource: !Sub arn:${AWS::Partition}:datazone:${AWS::Region}:${AWS::AccountId}:domain/${DomainId}\n                Condition: &InThisRegion",
     );
-    assert_ne!(scoped, template, "the start-runs statement was found");
-    let copy = local_flow::log_dir().join(format!("domain-scoped-{}.yaml", std::process::id()));
-    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
-    std::fs::write(&copy, scoped).unwrap();
     let (clean, findings) = lint(&copy);
     assert!(!clean);
     assert!(
@@ -56,16 +52,11 @@ fn a_statement_scoped_to_the_domain_is_reported() {
 
 #[test]
 fn a_role_reading_records_without_list_bucket_is_reported() {
-    let template = std::fs::read_to_string(workspace().join("template.yaml")).unwrap();
-    let without = template.replacen(
-        "              Action: s3:ListBucket\n",
-        "              Action: s3:GetBucketLocation\n",
-        1,
+    let copy = template_copy(
+        "lint-no-list-bucket",
+        "                Action: s3:ListBucket\n",
+        "                Action: s3:GetBucketLocation\n",
     );
-    assert_ne!(without, template, "the ListBucket statement was found");
-    let copy = local_flow::log_dir().join(format!("no-list-bucket-{}.yaml", std::process::id()));
-    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
-    std::fs::write(&copy, without).unwrap();
     let (clean, findings) = lint(&copy);
     assert!(!clean);
     assert!(

@@ -3,9 +3,8 @@
 //! role with its template environment; and the HTTP it speaks to them (the
 //! Lambda Invoke API, the emulator's counters and events, the reports).
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -13,7 +12,7 @@ use serde_json::Value;
 
 use crate::http::{agent, exchange};
 use crate::node::deploy_locally;
-use crate::process::{Running, binary, free_port, log_file, wait_for_port};
+use crate::process::{Running, binary, free_port, log_file, spawn_listening, wait_for_port};
 use crate::s3::{create_bucket, start_s3};
 use crate::{cargo_lambda, log_dir, sample_parameters, workspace};
 
@@ -174,21 +173,7 @@ impl LocalChain {
                 "http://127.0.0.1:{invoke_port}/2015-03-31/functions/run-status/invocations"
             ));
         }
-        let mut emulator = emulator
-            .stdout(Stdio::piped())
-            .stderr(log_file(&logs, "datazone-local"))
-            .spawn()
-            .expect("datazone-local starts");
-        let mut first_line = String::new();
-        BufReader::new(emulator.stdout.take().expect("stdout"))
-            .read_line(&mut first_line)
-            .expect("the emulator prints its address");
-        let emulator = Running(emulator);
-        let datazone_endpoint = first_line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line from datazone-local: {first_line:?}"))
-            .to_owned();
+        let (emulator, datazone_endpoint) = spawn_listening(&mut emulator, "datazone-local", &logs);
 
         let names: Vec<String> = deployed
             .as_object()

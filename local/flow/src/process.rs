@@ -1,9 +1,10 @@
 //! Child processes of the chain: finding the binaries, logging, ports, and
 //! stopping every process when its handle is dropped.
 
+use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::binaries;
@@ -39,6 +40,32 @@ pub(crate) fn wait_for_port(port: u16, what: &str) {
         assert!(Instant::now() < deadline, "{what} did not open port {port}");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Starts a server of the chain that prints `listening on URL` first (its
+/// standard error to `<logs>/<name>.log`); returns it and its URL.
+pub(crate) fn spawn_listening(command: &mut Command, name: &str, logs: &Path) -> (Running, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(log_file(logs, name))
+        .spawn()
+        .unwrap_or_else(|error| panic!("{name} starts: {error}"));
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first_line)
+        .unwrap_or_else(|error| panic!("{name} prints its address: {error}"));
+    let running = Running(child);
+    let url = first_line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| {
+            panic!(
+                "{name} did not start ({first_line:?}): see {}",
+                logs.join(format!("{name}.log")).display()
+            )
+        })
+        .to_owned();
+    (running, url)
 }
 
 /// A child process killed when dropped, so a failing test leaves nothing behind.

@@ -3,13 +3,12 @@
 //! (README, "The local S3 server"); creating the template's buckets and
 //! reading objects back, as the stack's operator.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::process::{Running, log_file};
+use crate::process::{Running, spawn_listening};
 use crate::{local_python, workspace};
 
 /// The access key of the chain's operator: it creates the stack's buckets
@@ -28,30 +27,14 @@ pub(crate) fn start_s3(logs: &Path, principals: &Value) -> (Running, String) {
     }));
     let file = logs.join("s3-principals.json");
     std::fs::write(&file, Value::Array(principals).to_string()).expect("the S3 principals file");
-    let mut server = Command::new(local_python())
-        .arg(workspace().join("local/s3-server/s3_local.py"))
-        .args(["--host", "127.0.0.1", "--port", "0", "--principals"])
-        .arg(&file)
-        .stdout(Stdio::piped())
-        .stderr(log_file(logs, "s3-local"))
-        .spawn()
-        .expect("s3_local.py starts");
-    let mut first_line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut first_line)
-        .expect("the S3 server prints its address");
-    let server = Running(server);
-    let endpoint = first_line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| {
-            panic!(
-                "the S3 server did not start ({first_line:?}): see {}",
-                logs.join("s3-local.log").display()
-            )
-        })
-        .to_owned();
-    (server, endpoint)
+    spawn_listening(
+        Command::new(local_python())
+            .arg(workspace().join("local/s3-server/s3_local.py"))
+            .args(["--host", "127.0.0.1", "--port", "0", "--principals"])
+            .arg(&file),
+        "s3-local",
+        logs,
+    )
 }
 
 /// An S3 client of the operator, path-style, at `endpoint`.
