@@ -109,6 +109,8 @@ def wildcard(pattern: str, value: str, case_sensitive: bool = True) -> bool:
 
 
 def as_list(value):
+    if value is None:
+        return []
     return value if isinstance(value, list) else [value]
 
 
@@ -116,7 +118,7 @@ def concerns_s3(statement: dict) -> bool:
     """Whether a statement may apply to some S3 action."""
     if "NotAction" in statement:
         return True
-    return any(wildcard(pattern.split(":")[0], "s3", False) for pattern in as_list(statement["Action"]))
+    return any(wildcard(pattern.split(":")[0], "s3", False) for pattern in as_list(statement.get("Action")))
 
 
 def check_policy(policy: dict, owner: str) -> None:

@@ -44,8 +44,8 @@ fn denied(name: &str, template: std::path::PathBuf) -> (String, String) {
 fn a_policy_missing_an_action_fails_the_call_that_needs_it() {
     let template = template_copy(
         "no-get-run",
-        "                  - datazone:GetDataSourceRun\n",
-        "",
+        "                  - datazone:GetDataSourceRun\n                Resource",
+        "                  - datazone:GetDataSource\n                Resource",
     );
     let (outcome, message) = denied("no-get-run", template);
     // Started, then follow-runs was refused its status check.
@@ -77,13 +77,53 @@ fn a_policy_scoped_to_the_domain_arn_matches_nothing() {
 fn a_role_without_project_membership_is_refused_by_datazone() {
     let template = template_copy(
         "no-membership",
-        "  Fn::ForEach::FunctionMemberships:\n    - Function\n    - [StartRuns, FollowRuns, RunStatus]",
-        "  Fn::ForEach::FunctionMemberships:\n    - Function\n    - [StartRuns, RunStatus]",
+        "  Fn::ForEach::FunctionMemberships:\n    - Function\n    - [StartRuns, FollowRuns, MetadataStatus, RunStatus]",
+        "  Fn::ForEach::FunctionMemberships:\n    - Function\n    - [StartRuns, MetadataStatus, RunStatus]",
     );
     let (outcome, message) = denied("no-membership", template);
     assert_eq!(outcome, "CHECK_FAILED", "started, then refused its check");
     assert!(
         message.contains("User is not permitted to perform operation: GetDataSourceRun"),
         "{message}"
+    );
+}
+
+#[test]
+fn metadata_status_without_start_metadata_generation_leaves_each_asset_not_started() {
+    let template = template_copy(
+        "no-start-metadata",
+        "                  - datazone:StartMetadataGenerationRun\n",
+        "",
+    );
+    let seed = write_seed(
+        "no-start-metadata",
+        vec![source("ds_a", "SUCCESS", 0, &["ast_1"])],
+        json!({"default": {"outcome": "SUCCEEDED", "seconds": 60}}),
+    );
+    let chain = LocalChain::start(
+        &ChainOptions {
+            seed,
+            template,
+            time_scale: 600.0,
+            ..ChainOptions::default()
+        }
+        .parameter("GenerateMetadata", "true"),
+    );
+    let report = chain.run_flow(&FlowRun {
+        input: json!({"dataSourceIds": ["ds_a"]}),
+        ..FlowRun::named("no-start-metadata")
+    });
+    assert!(report.ran_to_the_end, "{}", report.report);
+    let harvest = chain.harvest(&report);
+    let asset = &harvest["sources"][0]["metadata"][0];
+    assert_eq!(asset["outcome"], "NOT_STARTED", "{harvest}");
+    assert!(
+        asset["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(
+                "metadata-status is not authorized to perform: datazone:StartMetadataGenerationRun"
+            ),
+        "{asset}"
     );
 }

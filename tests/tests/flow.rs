@@ -134,6 +134,11 @@ fn all_runs_succeed_and_the_execution_carries_counts_not_sources() {
         (visits(&report, "StartRuns"), visits(&report, "FollowRuns")),
         (1, 1)
     );
+    assert_eq!(
+        visits(&report, "MetadataStatus"),
+        0,
+        "without metadata generation, metadata-status is never invoked"
+    );
     assert_eq!(report.report["notifications"], json!([]));
     assert_eq!(report.report["retries"], json!([]));
 }
@@ -478,6 +483,17 @@ fn metadata_generation_ends_each_asset_on_its_own() {
         report.status(),
         "SUCCEEDED",
         "metadata generation does not fail a harvest"
+    );
+    // The metadata part of every round is metadata-status'.
+    assert_eq!(
+        visits(&report, "MetadataStatus"),
+        visits(&report, "FollowRuns"),
+        "{}",
+        report.report
+    );
+    assert_eq!(
+        report.report["invocations"]["metadata-status"],
+        visits(&report, "MetadataStatus")
     );
     let harvest = chain.harvest(&report);
     assert_eq!(

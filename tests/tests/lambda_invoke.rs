@@ -9,7 +9,7 @@ use local_flow::{ChainOptions, LocalChain, cargo_lambda};
 use serde_json::{Value, json};
 
 /// The functions, in the order a harvest calls them.
-const FUNCTIONS: [&str; 3] = ["start-runs", "follow-runs", "run-status"];
+const FUNCTIONS: [&str; 4] = ["start-runs", "follow-runs", "metadata-status", "run-status"];
 
 fn cargo_lambda_invoke(
     chain: &LocalChain,
@@ -134,6 +134,34 @@ fn every_sample_event_gets_its_exact_answer_from_its_function() {
                         "{name}"
                     );
                 }
+                ("metadata-status", "step-functions-input.json") => {
+                    // The same harvest: no run finished, no metadata yet;
+                    // the runs' wait is the round's.
+                    assert_eq!(
+                        output,
+                        json!({"pending": 3, "nextWaitSeconds": 10, "summary": null}),
+                        "{name}"
+                    );
+                }
+                ("metadata-status", "status-query.json") => {
+                    assert_eq!(
+                        (
+                            &output["runId"],
+                            &output["status"],
+                            &output["outcome"],
+                            &output["target"]["identifier"],
+                            &output["origin"]
+                        ),
+                        (
+                            &json!("mg7kq2x9t4wz1p"),
+                            &json!("SUCCEEDED"),
+                            &json!("SUCCEEDED"),
+                            &json!("ast_orders"),
+                            &json!({"kind": "query"})
+                        ),
+                        "{name}"
+                    );
+                }
                 ("run-status", name) if name.starts_with("metadata-generation-") => {
                     assert_eq!(
                         (
@@ -178,7 +206,7 @@ fn every_sample_event_gets_its_exact_answer_from_its_function() {
             answered += 1;
         }
     }
-    assert_eq!(answered, 14, "every sample file");
+    assert_eq!(answered, 16, "every sample file");
     // Each data source was started once, whatever the samples asked.
     assert_eq!(chain.calls("StartDataSourceRun", 200), 3);
 }

@@ -87,29 +87,10 @@ fn selection(args: &StartArgs) -> Result<Selection, Error> {
 }
 
 fn metadata_types(names: &[String]) -> Result<Vec<MetadataGenerationType>, Error> {
-    let types: Vec<MetadataGenerationType> = names
-        .iter()
-        .map(|name| MetadataGenerationType::from_wire(name.trim()))
-        .collect();
-    if let Some(unknown) = types
-        .iter()
-        .find(|kind| matches!(kind, MetadataGenerationType::Unknown(_)))
-    {
-        return Err(Error::invalid_input(
-            "--generate-metadata",
-            format!(
-                "{unknown} is not one of {}",
-                MetadataGenerationType::DOCUMENTED.join(", ")
-            ),
-        ));
+    if names.is_empty() {
+        return Ok(Vec::new());
     }
-    if types.len() > 2 {
-        return Err(Error::invalid_input(
-            "--generate-metadata",
-            "one or two types",
-        ));
-    }
-    Ok(types)
+    MetadataGenerationType::parse_list("--generate-metadata", names.iter().map(String::as_str))
 }
 
 /// Sources whose run is still going (or not started), for a person to follow up.

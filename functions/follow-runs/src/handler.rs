@@ -1,12 +1,13 @@
-//! The handler: one follow step of the harvest the invocation names.
+//! The handler: the runs part of one follow round of the harvest the
+//! invocation names.
 
 use std::time::Duration;
 
 use datazone_runs::Error;
 use datazone_runs::port::{DataZone, ReportStore};
-use datazone_runs::usecase::harvest::follow::{FollowRound, MetadataSettings};
+use datazone_runs::usecase::harvest::follow::{FollowRound, RoundPart};
 use datazone_runs::usecase::harvest::steps::{FollowReport, follow_step, record_key};
-use datazone_runs::usecase::pace::{Budget, Pacer};
+use datazone_runs::usecase::pace::Budget;
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation};
 use tracing::Instrument;
@@ -56,23 +57,18 @@ impl<D: DataZone, S: ReportStore> Handler for FollowRuns<D, S> {
         async {
             let work_time = invocation.time_for_work(TIME_KEPT);
             tracing::debug!(work_seconds = work_time.as_secs(), "step began");
-            let metadata_pacer = Pacer::per_second(self.config.metadata_rate);
             let round = FollowRound {
                 polling: &self.config.polling,
                 max_polls: self.config.max_polls,
                 concurrency: self.config.concurrency,
                 budget: Budget::lasting(work_time),
                 call_allowance: self.config.call_allowance,
-                metadata: self
-                    .config
-                    .metadata_types
-                    .as_deref()
-                    .map(|types| MetadataSettings {
-                        types,
-                        pacer: &metadata_pacer,
-                    }),
+                metadata: None,
             };
-            let report = follow_step(&self.datazone, &self.store, &key, &round).await?;
+            let part = RoundPart::Runs {
+                then_metadata: self.config.generate_metadata,
+            };
+            let report = follow_step(&self.datazone, &self.store, &key, &round, part).await?;
             tracing::info!(
                 pending = report.pending,
                 next_wait_seconds = report.next_wait_seconds,

@@ -27,8 +27,7 @@ fn config() -> FollowRunsConfig {
         polling: PollingPolicy::new(10, 900).unwrap(),
         max_polls: 20,
         concurrency: 4,
-        metadata_types: None,
-        metadata_rate: 1000.0,
+        generate_metadata: false,
         call_allowance: Duration::from_secs(5),
         report_prefix: "harvests/".into(),
     }

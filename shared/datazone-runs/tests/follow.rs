@@ -11,7 +11,7 @@ use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::AssetActivity;
 use datazone_runs::testing::{FakeDataZone, domain, source};
 use datazone_runs::usecase::harvest::follow::{
-    FollowProgress, FollowRound, MetadataSettings, follow_round,
+    FollowProgress, FollowRound, MetadataSettings, RoundPart, follow_part, follow_round,
 };
 use datazone_runs::usecase::harvest::record::{
     AssetOutcome, Harvest, SourceOutcome, SourceRecord, Stage,
@@ -46,6 +46,16 @@ async fn started(fake: &FakeDataZone, sources: &[&str]) -> Harvest {
 
 /// One round: polling 10 s to 600 s, at most 5 checks per run.
 async fn follow(fake: &FakeDataZone, harvest: &mut Harvest, metadata: bool) -> FollowProgress {
+    follow_by(fake, harvest, metadata, RoundPart::Whole).await
+}
+
+/// `part` of one round, as `follow`.
+async fn follow_by(
+    fake: &FakeDataZone,
+    harvest: &mut Harvest,
+    metadata: bool,
+    part: RoundPart,
+) -> FollowProgress {
     let polling = PollingPolicy::new(10, 600).unwrap();
     let pacer = Pacer::per_second(1000.0);
     let round = FollowRound {
@@ -59,7 +69,11 @@ async fn follow(fake: &FakeDataZone, harvest: &mut Harvest, metadata: bool) -> F
             pacer: &pacer,
         }),
     };
-    follow_round(fake, harvest, &round).await
+    if part == RoundPart::Whole {
+        follow_round(fake, harvest, &round).await
+    } else {
+        follow_part(fake, harvest, &round, part).await
+    }
 }
 
 fn stats(added: i32, failed: i32) -> AssetStatistics {
@@ -449,4 +463,108 @@ async fn a_metadata_run_in_an_unknown_status_or_past_max_polls_ends_alone() {
     );
     assert_eq!(harvest.sources[0].stage, Stage::Done);
     assert_eq!(harvest.sources[0].outcome, Some(SourceOutcome::Succeeded));
+}
+
+#[tokio::test]
+async fn the_runs_part_and_the_metadata_part_share_a_round_between_two_steps() {
+    let fake = FakeDataZone::default();
+    let mut harvest = started(&fake, &["a", "b"]).await;
+    fake.add_activities("run-0", vec![activity("ast_1", "SUCCEEDED_CREATED")]);
+    fake.finish_run("run-0", "SUCCESS", stats(1, 0));
+    fake.set_started_seconds_ago("run-1", 45);
+    // The runs part: a succeeded and waits for metadata generation; no
+    // metadata call is made.
+    let runs = follow_by(
+        &fake,
+        &mut harvest,
+        false,
+        RoundPart::Runs {
+            then_metadata: true,
+        },
+    )
+    .await;
+    assert_eq!(runs.pending, 2);
+    assert_eq!(runs.next_wait_seconds, 40, "b, 45 s old");
+    assert_eq!(harvest.sources[0].stage, Stage::GeneratingMetadata);
+    assert_eq!(fake.calls("ListDataSourceRunActivities"), 0);
+    assert!(fake.metadata_run_ids().is_empty());
+    // The metadata part: lists and starts; no run is checked; its wait is
+    // the shorter of its own (10 s, a new generation run) and the runs'.
+    let checks = fake.calls("GetDataSourceRun");
+    let metadata = follow_by(
+        &fake,
+        &mut harvest,
+        true,
+        RoundPart::Metadata {
+            runs_next_wait_seconds: 40,
+        },
+    )
+    .await;
+    assert_eq!(fake.calls("GetDataSourceRun"), checks);
+    assert_eq!(fake.metadata_run_ids(), ["mg-0"]);
+    assert_eq!(metadata.next_wait_seconds, 10);
+    assert_eq!(metadata.pending, 2);
+    // Once no run is followed, the runs' wait no longer counts.
+    fake.finish_run("run-1", "FAILED", stats(0, 0));
+    follow_by(
+        &fake,
+        &mut harvest,
+        false,
+        RoundPart::Runs {
+            then_metadata: true,
+        },
+    )
+    .await;
+    fake.set_metadata_status("mg-0", "SUCCEEDED");
+    let last = follow_by(
+        &fake,
+        &mut harvest,
+        true,
+        RoundPart::Metadata {
+            runs_next_wait_seconds: 5,
+        },
+    )
+    .await;
+    assert_eq!(
+        last,
+        FollowProgress {
+            pending: 0,
+            next_wait_seconds: 0
+        }
+    );
+}
+
+#[tokio::test]
+async fn without_metadata_a_runs_part_ends_a_successful_source() {
+    let fake = FakeDataZone::default();
+    let mut harvest = started(&fake, &["a"]).await;
+    fake.finish_run("run-0", "SUCCESS", stats(1, 0));
+    let progress = follow_by(
+        &fake,
+        &mut harvest,
+        false,
+        RoundPart::Runs {
+            then_metadata: false,
+        },
+    )
+    .await;
+    assert_eq!(progress.pending, 0);
+    assert_eq!(harvest.sources[0].stage, Stage::Done);
+}
+
+#[tokio::test]
+async fn while_runs_are_followed_the_metadata_part_waits_no_longer_than_they_ask() {
+    let fake = FakeDataZone::default();
+    let mut harvest = started(&fake, &["a"]).await;
+    fake.set_started_seconds_ago("run-0", 300);
+    let progress = follow_by(
+        &fake,
+        &mut harvest,
+        true,
+        RoundPart::Metadata {
+            runs_next_wait_seconds: 7,
+        },
+    )
+    .await;
+    assert_eq!(progress.next_wait_seconds, 7);
 }

@@ -6,6 +6,7 @@ use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::ReportStore;
 use datazone_runs::testing::{FakeDataZone, MemoryReportStore, domain, source};
 use datazone_runs::usecase::harvest::follow::FollowRound;
+use datazone_runs::usecase::harvest::follow::RoundPart;
 use datazone_runs::usecase::harvest::start::StartRound;
 use datazone_runs::usecase::harvest::steps::{StartReport, StartStep, follow_step, start_step};
 use datazone_runs::usecase::pace::{Budget, Pacer};
@@ -139,7 +140,9 @@ async fn following_ends_with_a_summary_and_the_full_record_in_the_store() {
         call_allowance: Duration::from_secs(5),
         metadata: None,
     };
-    let report = follow_step(&fake, &store, KEY, &round).await.unwrap();
+    let report = follow_step(&fake, &store, KEY, &round, RoundPart::Whole)
+        .await
+        .unwrap();
     assert_eq!((report.pending, report.summary), (2, None));
     fake.finish_run(
         "run-0",
@@ -150,7 +153,9 @@ async fn following_ends_with_a_summary_and_the_full_record_in_the_store() {
         },
     );
     fake.finish_run("run-1", "FAILED", AssetStatistics::default());
-    let report = follow_step(&fake, &store, KEY, &round).await.unwrap();
+    let report = follow_step(&fake, &store, KEY, &round, RoundPart::Whole)
+        .await
+        .unwrap();
     assert_eq!(report.pending, 0);
     let summary = report.summary.unwrap();
     assert_eq!((summary.sources.succeeded, summary.sources.failed), (1, 1));
@@ -177,6 +182,7 @@ async fn following_without_a_record_is_refused() {
         &MemoryReportStore::default(),
         KEY,
         &round,
+        RoundPart::Whole,
     )
     .await
     .unwrap_err();

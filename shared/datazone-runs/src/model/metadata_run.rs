@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::Error;
 use crate::model::timestamp::Timestamp;
 use crate::model::wire_enum::wire_enum;
 
@@ -34,6 +35,37 @@ wire_enum!(
         BusinessGlossaryAssociations => "BUSINESS_GLOSSARY_ASSOCIATIONS",
     }
 );
+
+impl MetadataGenerationType {
+    /// One or two documented types from their wire names (white space
+    /// trimmed, repeats dropped); an `InvalidInput` naming `field` otherwise.
+    pub fn parse_list<'a>(
+        field: &str,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<Self>, Error> {
+        let mut types: Vec<Self> = Vec::new();
+        for name in names
+            .into_iter()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+        {
+            let kind = Self::from_wire(name);
+            if let Self::Unknown(_) = kind {
+                return Err(Error::invalid_input(
+                    field,
+                    format!("{kind} is not one of {}", Self::DOCUMENTED.join(", ")),
+                ));
+            }
+            if !types.contains(&kind) {
+                types.push(kind);
+            }
+        }
+        if !(1..=2).contains(&types.len()) {
+            return Err(Error::invalid_input(field, "must name one or two types"));
+        }
+        Ok(types)
+    }
+}
 
 /// `MetadataGenerationRunTarget`: the asset the run enriches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,6 +117,32 @@ pub struct MetadataGenerationRun {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn generation_types_are_one_or_two_documented_ones() {
+        use super::MetadataGenerationType as Type;
+        assert_eq!(
+            Type::parse_list("types", ["BUSINESS_DESCRIPTIONS"]).unwrap(),
+            [Type::BusinessDescriptions]
+        );
+        assert_eq!(
+            Type::parse_list(
+                "types",
+                " BUSINESS_NAMES, BUSINESS_NAMES,BUSINESS_DESCRIPTIONS".split(',')
+            )
+            .unwrap(),
+            [Type::BusinessNames, Type::BusinessDescriptions]
+        );
+        for bad in [
+            "",
+            "SUMMARIES",
+            "BUSINESS_NAMES,BUSINESS_DESCRIPTIONS,BUSINESS_GLOSSARY_ASSOCIATIONS",
+        ] {
+            let error = Type::parse_list("types", bad.split(',')).unwrap_err();
+            assert_eq!(error.name(), "InvalidInput", "{bad:?}");
+            assert!(error.to_string().contains("types"), "{error}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -31,15 +31,58 @@ pub struct FollowProgress {
     pub next_wait_seconds: u64,
 }
 
+/// The part of a round one process takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundPart {
+    /// Runs, then metadata generation when `round.metadata` is set: the
+    /// whole round in one process (dzrun).
+    Whole,
+    /// Data source runs only (follow-runs). A run that succeeds goes on to
+    /// metadata generation, which another step does, when `then_metadata`.
+    Runs { then_metadata: bool },
+    /// Metadata generation only (metadata-status), after a runs part that
+    /// asked for `runs_next_wait_seconds`: the round's wait is the shorter
+    /// of that (while runs are still followed) and its own.
+    Metadata { runs_next_wait_seconds: u64 },
+}
+
 /// Advances `harvest` by one round.
 pub async fn follow_round(
     datazone: &impl DataZone,
     harvest: &mut Harvest,
     round: &FollowRound<'_>,
 ) -> FollowProgress {
+    follow_part(datazone, harvest, round, RoundPart::Whole).await
+}
+
+/// Advances `harvest` by `part` of one round.
+pub async fn follow_part(
+    datazone: &impl DataZone,
+    harvest: &mut Harvest,
+    round: &FollowRound<'_>,
+    part: RoundPart,
+) -> FollowProgress {
     let mut next = NextWait(None);
-    check_runs(datazone, harvest, round, &mut next).await;
-    if let Some(metadata) = &round.metadata {
+    let then_metadata = match part {
+        RoundPart::Whole => round.metadata.is_some(),
+        RoundPart::Runs { then_metadata } => then_metadata,
+        RoundPart::Metadata { .. } => false,
+    };
+    if !matches!(part, RoundPart::Metadata { .. }) {
+        check_runs(datazone, harvest, round, then_metadata, &mut next).await;
+    }
+    if let RoundPart::Metadata {
+        runs_next_wait_seconds,
+    } = part
+        && harvest
+            .sources
+            .iter()
+            .any(|source| source.stage == Stage::Following)
+    {
+        next.at_most(runs_next_wait_seconds);
+    }
+    if let (Some(metadata), RoundPart::Whole | RoundPart::Metadata { .. }) = (&round.metadata, part)
+    {
         // Runs started in this round are checked in the next.
         check_assets(datazone, harvest, round, &mut next).await;
         list_assets(datazone, harvest, round, &mut next).await;
@@ -66,6 +109,7 @@ async fn check_runs(
     datazone: &impl DataZone,
     harvest: &mut Harvest,
     round: &FollowRound<'_>,
+    then_metadata: bool,
     next: &mut NextWait,
 ) {
     let domain = harvest.domain_id.clone();
@@ -114,7 +158,7 @@ async fn check_runs(
             Checked::Read(outcome) => outcome,
         };
         source.checks += 1;
-        apply_run(source, outcome, round, next);
+        apply_run(source, outcome, round, then_metadata, next);
     }
 }
 
@@ -122,6 +166,7 @@ fn apply_run(
     source: &mut SourceRecord,
     outcome: RunOutcome,
     round: &FollowRound<'_>,
+    then_metadata: bool,
     next: &mut NextWait,
 ) {
     source.status = Some(outcome.status.clone());
@@ -172,7 +217,7 @@ fn apply_run(
         duration_seconds = outcome.duration_seconds,
         "data source run finished"
     );
-    let enrich = round.metadata.is_some()
+    let enrich = then_metadata
         && matches!(
             finished,
             SourceOutcome::Succeeded | SourceOutcome::PartiallySucceeded

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::Error;
 use crate::model::ids::DomainId;
 use crate::port::{DataZone, ReportStore};
-use crate::usecase::harvest::follow::{FollowRound, follow_round};
+use crate::usecase::harvest::follow::{FollowRound, RoundPart, follow_part};
 use crate::usecase::harvest::record::{Harvest, SourceRecord};
 use crate::usecase::harvest::start::{StartRound, start_round};
 use crate::usecase::harvest::summary::Summary;
@@ -149,12 +149,14 @@ pub struct FollowReport {
     pub summary: Option<Summary>,
 }
 
-/// Loads the harvest under `key`, follows it one round, and saves it.
+/// Loads the harvest under `key`, advances it by `part` of one round, and
+/// saves it.
 pub async fn follow_step(
     datazone: &impl DataZone,
     store: &impl ReportStore,
     key: &str,
     round: &FollowRound<'_>,
+    part: RoundPart,
 ) -> Result<FollowReport, Error> {
     StepTime {
         budget: round.budget,
@@ -166,7 +168,7 @@ pub async fn follow_step(
             "no harvest record under {key}: the start step saves it first"
         ))
     })?;
-    let progress = follow_round(datazone, &mut harvest, round).await;
+    let progress = follow_part(datazone, &mut harvest, round, part).await;
     store.save(key, &harvest).await?;
     Ok(FollowReport {
         pending: progress.pending,

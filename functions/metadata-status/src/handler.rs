@@ -1,0 +1,135 @@
+//! The handler: the metadata part of one follow round, or one metadata
+//! generation run's status.
+
+use std::time::Duration;
+
+use datazone_runs::Error;
+use datazone_runs::model::outcome::Origin;
+use datazone_runs::port::{DataZone, ReportStore};
+use datazone_runs::usecase::harvest::follow::{FollowRound, MetadataSettings, RoundPart};
+use datazone_runs::usecase::harvest::steps::{FollowReport, follow_step, record_key};
+use datazone_runs::usecase::pace::{Budget, Pacer};
+use datazone_runs::usecase::status::{MetadataOutcome, check_metadata_run};
+use function_runtime::payload::Payload;
+use function_runtime::serve::{Handler, Invocation};
+use serde::Serialize;
+use tracing::Instrument;
+
+use crate::config::MetadataStatusConfig;
+use crate::input::MetadataStatusRequest;
+
+/// Time kept after the round to save the record and answer: more than a
+/// save may take (`report_store_s3::CALL_TIMEOUT`, a test holds it so).
+pub const TIME_KEPT: Duration = Duration::from_secs(10);
+
+/// What metadata-status answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum MetadataStatusAnswer {
+    /// A step's `{pending, nextWaitSeconds, summary}`, as follow-runs answers.
+    Step(FollowReport),
+    /// One run's normalized status.
+    Status(MetadataOutcome),
+}
+
+pub struct MetadataStatus<D, S> {
+    datazone: D,
+    store: S,
+    config: MetadataStatusConfig,
+}
+
+impl<D: DataZone, S: ReportStore> MetadataStatus<D, S> {
+    pub fn new(datazone: D, store: S, config: MetadataStatusConfig) -> Self {
+        Self {
+            datazone,
+            store,
+            config,
+        }
+    }
+
+    async fn step(
+        &self,
+        execution_id: &str,
+        domain: &datazone_runs::model::ids::DomainId,
+        runs_next_wait_seconds: u64,
+        invocation: &Invocation,
+    ) -> Result<FollowReport, Error> {
+        let key = record_key(&self.config.report_prefix, domain, execution_id);
+        let work_time = invocation.time_for_work(TIME_KEPT);
+        let pacer = Pacer::per_second(self.config.rate);
+        let round = FollowRound {
+            polling: &self.config.polling,
+            max_polls: self.config.max_polls,
+            concurrency: self.config.concurrency,
+            budget: Budget::lasting(work_time),
+            call_allowance: self.config.call_allowance,
+            metadata: Some(MetadataSettings {
+                types: &self.config.types,
+                pacer: &pacer,
+            }),
+        };
+        let part = RoundPart::Metadata {
+            runs_next_wait_seconds,
+        };
+        let report = follow_step(&self.datazone, &self.store, &key, &round, part).await?;
+        tracing::info!(
+            pending = report.pending,
+            next_wait_seconds = report.next_wait_seconds,
+            "metadata step finished"
+        );
+        if let Some(summary) = &report.summary {
+            tracing::info!(
+                assets = summary.metadata_generation.assets,
+                succeeded = summary.metadata_generation.succeeded,
+                report = %summary.report,
+                "harvest finished"
+            );
+        }
+        Ok(report)
+    }
+}
+
+impl<D: DataZone, S: ReportStore> Handler for MetadataStatus<D, S> {
+    type Output = MetadataStatusAnswer;
+
+    async fn handle(
+        &self,
+        payload: Payload,
+        invocation: &Invocation,
+    ) -> Result<MetadataStatusAnswer, Error> {
+        match MetadataStatusRequest::from_payload(payload, &self.config)? {
+            MetadataStatusRequest::Step {
+                execution_id,
+                domain,
+                runs_next_wait_seconds,
+            } => {
+                let span = tracing::info_span!(
+                    "metadata_status",
+                    execution_id = %execution_id,
+                    domain_id = %domain
+                );
+                self.step(&execution_id, &domain, runs_next_wait_seconds, invocation)
+                    .instrument(span)
+                    .await
+                    .map(MetadataStatusAnswer::Step)
+            }
+            MetadataStatusRequest::Status { domain, run } => {
+                let span = tracing::info_span!(
+                    "metadata_status",
+                    domain_id = %domain,
+                    metadata_generation_run_id = %run
+                );
+                check_metadata_run(
+                    &self.datazone,
+                    &domain,
+                    &run,
+                    Origin::Query,
+                    &self.config.polling,
+                )
+                .instrument(span)
+                .await
+                .map(MetadataStatusAnswer::Status)
+            }
+        }
+    }
+}

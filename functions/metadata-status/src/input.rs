@@ -1,0 +1,92 @@
+//! What one invocation asks for: the metadata part of a harvest's follow
+//! round (named by its execution and domain, as follow-runs was, with the
+//! wait follow-runs asked for), or the status of one metadata generation
+//! run.
+
+use datazone_runs::Error;
+use datazone_runs::model::ids::{DomainId, MetadataGenerationRunId};
+use function_runtime::payload::{Payload, parse};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::config::MetadataStatusConfig;
+
+/// The longest execution id taken.
+const MAX_EXECUTION_ID_LEN: usize = 2048;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetadataStatusRequest {
+    /// A harvest's metadata step.
+    Step {
+        execution_id: String,
+        domain: DomainId,
+        /// What follow-runs asked for in the same round.
+        runs_next_wait_seconds: u64,
+    },
+    /// One metadata generation run's normalized status.
+    Status {
+        domain: DomainId,
+        run: MetadataGenerationRunId,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StepInput {
+    execution_id: String,
+    #[serde(default)]
+    domain_id: Option<String>,
+    #[serde(default)]
+    runs_next_wait_seconds: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StatusInput {
+    metadata_generation_run_id: String,
+    #[serde(default)]
+    domain_id: Option<String>,
+}
+
+/// The input's domain, else the configured one.
+fn domain(input: Option<String>, config: &MetadataStatusConfig) -> Result<DomainId, Error> {
+    input
+        .map(|domain| DomainId::parse("domainId", domain))
+        .transpose()?
+        .or_else(|| config.domain.clone())
+        .ok_or_else(|| {
+            Error::invalid_input(
+                "domainId",
+                "required: in the input or in DATAZONE_DOMAIN_ID",
+            )
+        })
+}
+
+impl MetadataStatusRequest {
+    /// A status query names `metadataGenerationRunId`; anything else is a step.
+    pub fn from_payload(payload: Payload, config: &MetadataStatusConfig) -> Result<Self, Error> {
+        let object = payload.into_object()?;
+        if object.contains_key("metadataGenerationRunId") {
+            let input: StatusInput = parse(Value::Object(object))?;
+            return Ok(Self::Status {
+                run: MetadataGenerationRunId::parse(
+                    "metadataGenerationRunId",
+                    input.metadata_generation_run_id,
+                )?,
+                domain: domain(input.domain_id, config)?,
+            });
+        }
+        let input: StepInput = parse(Value::Object(object))?;
+        if input.execution_id.is_empty() || input.execution_id.len() > MAX_EXECUTION_ID_LEN {
+            return Err(Error::invalid_input(
+                "executionId",
+                format!("must be 1 to {MAX_EXECUTION_ID_LEN} characters"),
+            ));
+        }
+        Ok(Self::Step {
+            domain: domain(input.domain_id, config)?,
+            execution_id: input.execution_id,
+            runs_next_wait_seconds: input.runs_next_wait_seconds,
+        })
+    }
+}
