@@ -32,7 +32,7 @@ import zipfile
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-FUNCTIONS = ["start-runs", "follow-runs", "run-status"]
+FUNCTIONS = ["start-runs", "follow-runs", "metadata-status", "run-status"]
 
 
 def free_port() -> int:

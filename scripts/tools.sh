@@ -65,3 +65,49 @@ install_node_packages() {
     cp "$runner/package-lock.json" "$runner/node_modules/.installed-from-lock"
   fi
 }
+
+# Docker for `sam local invoke` (scripts/test): Debian's docker.io and a
+# static busybox (the stand-in base image's shell) installed when missing,
+# this run's own dockerd (state under .tools/docker, stopped by
+# stop_docker), and the stand-in Lambda base image built when absent
+# (local/sam-local/stand-in-image.sh). Exports DOCKER_HOST, and
+# SAM_LOCAL_HOST: the Docker bridge's address, where containers reach the
+# local servers.
+start_docker() {
+  if ! command -v dockerd >/dev/null || [ ! -x /bin/busybox ]; then
+    echo "installing docker.io and busybox-static from Debian" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io busybox-static >/dev/null
+  fi
+  local dir="$TOOLS_DIR/docker"
+  mkdir -p "$dir"
+  export DOCKER_HOST="unix://$dir/docker.sock"
+  if ! docker info >/dev/null 2>&1; then
+    dockerd --data-root "$dir/data" --exec-root "$dir/exec" --host "$DOCKER_HOST" \
+      --pidfile "$dir/dockerd.pid" >"$dir/dockerd.log" 2>&1 &
+    DOCKERD_PID=$!
+    local waited=0
+    until docker info >/dev/null 2>&1; do
+      if [ "$waited" -ge 60 ]; then
+        echo "dockerd did not start: $dir/dockerd.log" >&2
+        tail -20 "$dir/dockerd.log" >&2
+        return 1
+      fi
+      sleep 1
+      waited=$((waited + 1))
+    done
+  fi
+  if ! docker image inspect public.ecr.aws/lambda/provided:al2023-x86_64 >/dev/null 2>&1; then
+    "$PROJECT_DIR/local/sam-local/stand-in-image.sh"
+  fi
+  SAM_LOCAL_HOST="$(ip -4 -o addr show docker0 | awk '{print $4}' | cut -d/ -f1)"
+  export SAM_LOCAL_HOST
+}
+
+# Stops the dockerd start_docker started, if it did.
+stop_docker() {
+  if [ -n "${DOCKERD_PID:-}" ]; then
+    kill "$DOCKERD_PID" 2>/dev/null || true
+    wait "$DOCKERD_PID" 2>/dev/null || true
+  fi
+}

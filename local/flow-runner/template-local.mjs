@@ -1,5 +1,10 @@
 // The template as deployed locally, for tools outside node:
 //   policies --template T [--parameter N=V]...   every policy document, as JSON
+//   sam-local --template T --out OUT --env NAME=VALUE...
+//       writes T (e.g. sam build's .aws-sam/build/template.yaml) as JSON
+//       with NAME=VALUE added to every function's environment: `sam local
+//       invoke --env-vars` only sets variables a template declares, and
+//       the local endpoints are declared nowhere else
 //   deploy --template T --seed IN --out OUT [--parameter N=V]...
 //       writes IN with the functions' principals added (the roles the
 //       template gives them) and prints, as JSON, each function's access
@@ -7,7 +12,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { functionPrincipals, policyDocuments } from "./iam.mjs";
-import { Deployment, parameterOverrides } from "./template.mjs";
+import { Deployment, parameterOverrides, readTemplate } from "./template.mjs";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -16,8 +21,25 @@ const { values: args, positionals } = parseArgs({
     parameter: { type: "string", multiple: true, default: [] },
     seed: { type: "string" },
     out: { type: "string" },
+    env: { type: "string", multiple: true, default: [] },
   },
 });
+if (positionals[0] === "sam-local") {
+  if (!args.out) {
+    console.error("template-local sam-local: --out OUT is required");
+    process.exit(2);
+  }
+  const template = readTemplate(args.template);
+  const added = parameterOverrides(args.env, "template-local");
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== "AWS::Serverless::Function") continue;
+    const properties = (resource.Properties ??= {});
+    const environment = (properties.Environment ??= {});
+    environment.Variables = { ...environment.Variables, ...added };
+  }
+  writeFileSync(args.out, JSON.stringify(template, null, 2));
+  process.exit(0);
+}
 const deployment = new Deployment(args.template, parameterOverrides(args.parameter, "template-local"));
 switch (positionals[0]) {
   case "policies":
@@ -39,6 +61,6 @@ switch (positionals[0]) {
     break;
   }
   default:
-    console.error("usage: template-local policies|deploy --template T [--parameter NAME=VALUE]...");
+    console.error("usage: template-local policies|deploy|sam-local --template T [--parameter NAME=VALUE]...");
     process.exit(2);
 }

@@ -1,6 +1,8 @@
 //! What the end-to-end tests share: the sample events, test seeds, and
 //! template copies.
 
+pub mod samples;
+
 use std::path::PathBuf;
 
 /// The sample event files of `function`, sorted.

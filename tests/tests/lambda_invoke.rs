@@ -5,11 +5,9 @@
 use std::process::Command;
 
 use flow_tests::sample_event_files;
+use flow_tests::samples::{FUNCTIONS, check_sample_answer};
 use local_flow::{ChainOptions, LocalChain, cargo_lambda};
 use serde_json::{Value, json};
-
-/// The functions, in the order a harvest calls them.
-const FUNCTIONS: [&str; 4] = ["start-runs", "follow-runs", "metadata-status", "run-status"];
 
 fn cargo_lambda_invoke(
     chain: &LocalChain,
@@ -33,26 +31,6 @@ fn cargo_lambda_invoke(
     }
 }
 
-/// How each source of the harvest a start-runs answer names was started.
-fn started_as(chain: &LocalChain, answer: &Value) -> Vec<(String, String)> {
-    let harvest = chain.s3_object(answer["report"].as_str().unwrap());
-    harvest["sources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|source| {
-            (
-                source["dataSourceId"].as_str().unwrap().to_owned(),
-                source["startedAs"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn pair(source: &str, how: &str) -> (String, String) {
-    (source.to_owned(), how.to_owned())
-}
-
 /// Every sample names what the sample seed has (run `bd1qd8gj2ns3zr`,
 /// metadata generation run `mg7kq2x9t4wz1p`, the sample's data sources), so
 /// each gets an exact answer. In real time the runs the starter samples
@@ -71,138 +49,7 @@ fn every_sample_event_gets_its_exact_answer_from_its_function() {
             let name = file.file_name().unwrap().to_string_lossy().into_owned();
             let output = cargo_lambda_invoke(&chain, function, &file)
                 .unwrap_or_else(|error| panic!("{function} {name}: {error}"));
-            let sample: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-            let origin = match sample.get("detail-type") {
-                Some(detail_type) => {
-                    json!({"kind": "event", "eventId": sample["id"], "detailType": detail_type})
-                }
-                None => json!({"kind": "query"}),
-            };
-            let report =
-                |key: &str| format!("s3://local-reportbucket/harvests/dzd_sales2026/{key}.json");
-            match (function, name.as_str()) {
-                ("start-runs", "projects-filtered-input.json") => {
-                    assert_eq!(
-                        output["reportKey"],
-                        "harvests/dzd_sales2026/glue-only-2026-11-21.json"
-                    );
-                    assert_eq!(
-                        (output["selected"].clone(), output["remaining"].clone()),
-                        (json!(2), json!(0))
-                    );
-                    assert_eq!(
-                        started_as(&chain, &output),
-                        [pair("ds_orders", "started"), pair("ds_finance", "started")],
-                        "the GLUE sources named *-glue-catalog"
-                    );
-                }
-                ("start-runs", "schedule-constant-input.json") => {
-                    assert_eq!(output["report"], report("nightly-2026-11-21T02_00_00Z"));
-                    assert_eq!(
-                        started_as(&chain, &output),
-                        [pair("ds_orders", "already-active")]
-                    );
-                }
-                ("start-runs", "scheduled-event.json") => {
-                    assert_eq!(
-                        output["report"],
-                        report("5d1b2c6e-8a41-4e0b-9c3f-7f2a90d1e6b4")
-                    );
-                    assert_eq!(
-                        started_as(&chain, &output),
-                        [
-                            pair("ds_orders", "already-active"),
-                            pair("ds_clickstream", "started"),
-                            pair("ds_finance", "already-active")
-                        ]
-                    );
-                }
-                ("start-runs", "step-functions-input.json") => {
-                    assert_eq!(output["report"], report("nightly-2026-11-21"));
-                    assert_eq!(
-                        started_as(&chain, &output),
-                        ["ds_orders", "ds_clickstream", "ds_finance"]
-                            .map(|id| pair(id, "already-active"))
-                    );
-                }
-                ("follow-runs", "step-functions-input.json") => {
-                    // The harvest the starter's sample saved: three runs,
-                    // seconds old, none finished.
-                    assert_eq!(
-                        output,
-                        json!({"pending": 3, "nextWaitSeconds": 10, "summary": null}),
-                        "{name}"
-                    );
-                }
-                ("metadata-status", "step-functions-input.json") => {
-                    // The same harvest: no run finished, no metadata yet;
-                    // the runs' wait is the round's.
-                    assert_eq!(
-                        output,
-                        json!({"pending": 3, "nextWaitSeconds": 10, "summary": null}),
-                        "{name}"
-                    );
-                }
-                ("metadata-status", "status-query.json") => {
-                    assert_eq!(
-                        (
-                            &output["runId"],
-                            &output["status"],
-                            &output["outcome"],
-                            &output["target"]["identifier"],
-                            &output["origin"]
-                        ),
-                        (
-                            &json!("mg7kq2x9t4wz1p"),
-                            &json!("SUCCEEDED"),
-                            &json!("SUCCEEDED"),
-                            &json!("ast_orders"),
-                            &json!({"kind": "query"})
-                        ),
-                        "{name}"
-                    );
-                }
-                ("run-status", name) if name.starts_with("metadata-generation-") => {
-                    assert_eq!(
-                        (
-                            &output["runId"],
-                            &output["status"],
-                            &output["outcome"],
-                            &output["target"]["identifier"]
-                        ),
-                        (
-                            &json!("mg7kq2x9t4wz1p"),
-                            &json!("SUCCEEDED"),
-                            &json!("SUCCEEDED"),
-                            &json!("ast_orders")
-                        ),
-                        "{name}: {output}"
-                    );
-                    assert_eq!(output["origin"], origin, "{name}");
-                }
-                ("run-status", _) => {
-                    assert_eq!(
-                        (
-                            &output["runId"],
-                            &output["dataSourceId"],
-                            &output["status"],
-                            &output["outcome"],
-                            &output["terminal"]
-                        ),
-                        (
-                            &json!("bd1qd8gj2ns3zr"),
-                            &json!("ds_orders"),
-                            &json!("SUCCESS"),
-                            &json!("SUCCEEDED"),
-                            &json!(true)
-                        ),
-                        "{name}: {output}"
-                    );
-                    assert_eq!(output["assetStatistics"]["added"], 2, "{name}");
-                    assert_eq!(output["origin"], origin, "{name}");
-                }
-                other => panic!("no expected answer for the sample {other:?}: add one"),
-            }
+            check_sample_answer(&chain, function, &file, &output);
             answered += 1;
         }
     }

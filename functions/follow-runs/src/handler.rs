@@ -74,16 +74,6 @@ impl<D: DataZone, S: ReportStore> Handler for FollowRuns<D, S> {
                 next_wait_seconds = report.next_wait_seconds,
                 "follow step finished"
             );
-            if let Some(summary) = &report.summary {
-                tracing::info!(
-                    succeeded = summary.sources.succeeded,
-                    partially_succeeded = summary.sources.partially_succeeded,
-                    failed = summary.failures.len() + summary.more_failures,
-                    quota_exhausted = summary.sources.quota_exhausted,
-                    report = %summary.report,
-                    "harvest finished"
-                );
-            }
             Ok(report)
         }
         .instrument(span)

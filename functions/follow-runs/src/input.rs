@@ -3,7 +3,7 @@
 
 use datazone_runs::Error;
 use datazone_runs::model::ids::DomainId;
-use function_runtime::payload::{Payload, parse};
+use function_runtime::payload::{Payload, domain_or_configured, parse};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -35,17 +35,7 @@ impl FollowRunsRequest {
                 format!("must be 1 to {MAX_EXECUTION_ID_LEN} characters"),
             ));
         }
-        let domain = input
-            .domain_id
-            .map(|domain| DomainId::parse("domainId", domain))
-            .transpose()?
-            .or_else(|| config.domain.clone())
-            .ok_or_else(|| {
-                Error::invalid_input(
-                    "domainId",
-                    "required: in the input or in DATAZONE_DOMAIN_ID",
-                )
-            })?;
+        let domain = domain_or_configured(input.domain_id, config.domain.as_ref())?;
         Ok(Self {
             execution_id: input.execution_id,
             domain,

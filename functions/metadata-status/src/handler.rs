@@ -77,14 +77,6 @@ impl<D: DataZone, S: ReportStore> MetadataStatus<D, S> {
             next_wait_seconds = report.next_wait_seconds,
             "metadata step finished"
         );
-        if let Some(summary) = &report.summary {
-            tracing::info!(
-                assets = summary.metadata_generation.assets,
-                succeeded = summary.metadata_generation.succeeded,
-                report = %summary.report,
-                "harvest finished"
-            );
-        }
         Ok(report)
     }
 }

@@ -5,7 +5,7 @@
 
 use datazone_runs::Error;
 use datazone_runs::model::ids::{DomainId, MetadataGenerationRunId};
-use function_runtime::payload::{Payload, parse};
+use function_runtime::payload::{Payload, domain_or_configured, parse};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -48,20 +48,6 @@ struct StatusInput {
     domain_id: Option<String>,
 }
 
-/// The input's domain, else the configured one.
-fn domain(input: Option<String>, config: &MetadataStatusConfig) -> Result<DomainId, Error> {
-    input
-        .map(|domain| DomainId::parse("domainId", domain))
-        .transpose()?
-        .or_else(|| config.domain.clone())
-        .ok_or_else(|| {
-            Error::invalid_input(
-                "domainId",
-                "required: in the input or in DATAZONE_DOMAIN_ID",
-            )
-        })
-}
-
 impl MetadataStatusRequest {
     /// A status query names `metadataGenerationRunId`; anything else is a step.
     pub fn from_payload(payload: Payload, config: &MetadataStatusConfig) -> Result<Self, Error> {
@@ -73,7 +59,7 @@ impl MetadataStatusRequest {
                     "metadataGenerationRunId",
                     input.metadata_generation_run_id,
                 )?,
-                domain: domain(input.domain_id, config)?,
+                domain: domain_or_configured(input.domain_id, config.domain.as_ref())?,
             });
         }
         let input: StepInput = parse(Value::Object(object))?;
@@ -84,7 +70,7 @@ impl MetadataStatusRequest {
             ));
         }
         Ok(Self::Step {
-            domain: domain(input.domain_id, config)?,
+            domain: domain_or_configured(input.domain_id, config.domain.as_ref())?,
             execution_id: input.execution_id,
             runs_next_wait_seconds: input.runs_next_wait_seconds,
         })

@@ -43,6 +43,9 @@ pub struct ChainOptions {
     pub time_scale: f64,
     /// Extra `datazone-local` flags (faults).
     pub emulator_args: Vec<String>,
+    /// The address the emulator and the S3 server listen on: loopback, or
+    /// the Docker bridge's for functions in containers (`sam local invoke`).
+    pub listen_host: String,
     /// Environment for every function, over the template's.
     pub function_env: Vec<(String, String)>,
     /// POST the emulator's DataZone events to run-status, as EventBridge would.
@@ -58,6 +61,7 @@ impl Default for ChainOptions {
             parameters: sample_parameters(),
             time_scale: 1.0,
             emulator_args: Vec::new(),
+            listen_host: "127.0.0.1".into(),
             function_env: Vec::new(),
             events_to_run_status: false,
         }
@@ -103,6 +107,8 @@ pub struct LocalChain {
     pub time_scale: f64,
     /// This chain's process logs.
     pub logs: PathBuf,
+    /// Each function's access key: its principal, as the template deploys it.
+    pub access_keys: Vec<(String, String)>,
     /// The functions, by binary name.
     pub functions: Vec<String>,
     // Dropped in order: functions, then the runtime, the servers.
@@ -126,7 +132,7 @@ impl LocalChain {
             .and_then(|text| serde_json::from_str::<Value>(&text).ok())
             .map(|seed| seed["principals"].clone())
             .expect("the deployed seed names its principals");
-        let (s3, s3_endpoint) = start_s3(&logs, &principals);
+        let (s3, s3_endpoint) = start_s3(&logs, &principals, &options.listen_host);
         for bucket in deployed
             .as_object()
             .into_iter()
@@ -157,14 +163,10 @@ impl LocalChain {
 
         let mut emulator = Command::new(binary("datazone-local"));
         emulator
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--authorization",
-                "enforce",
-                "--seed",
-            ])
+            .args(["--authorization", "enforce", "--seed"])
             .arg(&seed)
+            .arg("--listen")
+            .arg(format!("{}:0", options.listen_host))
             .arg("--time-scale")
             .arg(options.time_scale.to_string())
             .args(&options.emulator_args);
@@ -179,6 +181,13 @@ impl LocalChain {
             .as_object()
             .map(|functions| functions.keys().cloned().collect())
             .unwrap_or_default();
+        let access_keys: Vec<(String, String)> = names
+            .iter()
+            .map(|name| {
+                let key = deployed[name]["accessKeyId"].as_str().unwrap_or_default();
+                (name.clone(), key.to_owned())
+            })
+            .collect();
         let functions = names
             .iter()
             .map(|name| {
@@ -225,6 +234,7 @@ impl LocalChain {
             parameters: options.parameters.clone(),
             time_scale: options.time_scale,
             logs,
+            access_keys,
             functions: names,
             _functions: functions,
             _watch: watch,

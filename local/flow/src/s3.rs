@@ -15,10 +15,10 @@ use crate::{local_python, workspace};
 /// and reads reports back, as a person with `s3:*` in the account would.
 const OPERATOR_KEY: &str = "AKIDLOCALOPERATOR";
 
-/// Starts the S3 server on a free port, authorizing the `principals` (the
+/// Starts the S3 server on a free port of `host`, authorizing the `principals` (the
 /// functions' roles, as the template deploys them) and the chain's
 /// operator; returns it and its endpoint.
-pub(crate) fn start_s3(logs: &Path, principals: &Value) -> (Running, String) {
+pub(crate) fn start_s3(logs: &Path, principals: &Value, host: &str) -> (Running, String) {
     let mut principals = principals.as_array().cloned().unwrap_or_default();
     principals.push(json!({
         "accessKeyId": OPERATOR_KEY,
@@ -30,7 +30,7 @@ pub(crate) fn start_s3(logs: &Path, principals: &Value) -> (Running, String) {
     spawn_listening(
         Command::new(local_python())
             .arg(workspace().join("local/s3-server/s3_local.py"))
-            .args(["--host", "127.0.0.1", "--port", "0", "--principals"])
+            .args(["--host", host, "--port", "0", "--principals"])
             .arg(&file),
         "s3-local",
         logs,

@@ -75,6 +75,24 @@ pub fn parse<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
     })
 }
 
+/// The domain an input names in `domainId`, else the one configured
+/// (`DATAZONE_DOMAIN_ID`); `InvalidInput` naming `domainId` when neither is.
+pub fn domain_or_configured(
+    input: Option<String>,
+    configured: Option<&datazone_runs::model::ids::DomainId>,
+) -> Result<datazone_runs::model::ids::DomainId, Error> {
+    input
+        .map(|domain| datazone_runs::model::ids::DomainId::parse("domainId", domain))
+        .transpose()?
+        .or_else(|| configured.cloned())
+        .ok_or_else(|| {
+            Error::invalid_input(
+                "domainId",
+                "required: in the input or in DATAZONE_DOMAIN_ID",
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -170,10 +170,22 @@ pub async fn follow_step(
     })?;
     let progress = follow_part(datazone, &mut harvest, round, part).await;
     store.save(key, &harvest).await?;
+    let summary = (progress.pending == 0).then(|| Summary::of(&harvest, store.location(key)));
+    if let Some(summary) = &summary {
+        tracing::info!(
+            succeeded = summary.sources.succeeded,
+            partially_succeeded = summary.sources.partially_succeeded,
+            failed = summary.failures.len() + summary.more_failures,
+            quota_exhausted = summary.sources.quota_exhausted,
+            assets = summary.metadata_generation.assets,
+            report = %summary.report,
+            "harvest finished"
+        );
+    }
     Ok(FollowReport {
         pending: progress.pending,
         next_wait_seconds: progress.next_wait_seconds,
-        summary: (progress.pending == 0).then(|| Summary::of(&harvest, store.location(key))),
+        summary,
     })
 }
 
