@@ -74,10 +74,10 @@ install_node_packages() {
 # SAM_LOCAL_HOST: the Docker bridge's address, where containers reach the
 # local servers.
 start_docker() {
-  if ! command -v dockerd >/dev/null || [ ! -x /bin/busybox ]; then
-    echo "installing docker.io and busybox-static from Debian" >&2
+  if ! command -v dockerd >/dev/null || [ ! -x /bin/busybox ] || ! command -v ip >/dev/null; then
+    echo "installing docker.io, busybox-static and iproute2 from Debian" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io busybox-static >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io busybox-static iproute2 >/dev/null
   fi
   local dir="$TOOLS_DIR/docker"
   mkdir -p "$dir"
