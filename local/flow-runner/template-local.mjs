@@ -1,10 +1,12 @@
 // The template as deployed locally, for tools outside node:
 //   policies --template T [--parameter N=V]...   every policy document, as JSON
-//   sam-local --template T --out OUT --env NAME=VALUE...
-//       writes T (e.g. sam build's .aws-sam/build/template.yaml) as JSON
-//       with NAME=VALUE added to every function's environment: `sam local
-//       invoke --env-vars` only sets variables a template declares, and
-//       the local endpoints are declared nowhere else
+//   sam-local --template T --out OUT --env NAME=VALUE... [--parameter N=V]...
+//       writes T (e.g. sam build's .aws-sam/build/template.yaml) as JSON,
+//       its Fn::ForEach expanded for the parameters (SAM CLI reads the
+//       project's samconfig.toml, which turns language extensions on, only
+//       beside the template), with NAME=VALUE added to every function's
+//       environment: `sam local invoke --env-vars` only sets variables a
+//       template declares, and the local endpoints are declared nowhere else
 //   deploy --template T --seed IN --out OUT [--parameter N=V]...
 //       writes IN with the functions' principals added (the roles the
 //       template gives them) and prints, as JSON, each function's access
@@ -30,6 +32,8 @@ if (positionals[0] === "sam-local") {
     process.exit(2);
   }
   const template = readTemplate(args.template);
+  template.Resources = new Deployment(args.template, parameterOverrides(args.parameter, "template-local")).resources;
+  template.Transform = [template.Transform].flat().filter((transform) => transform !== "AWS::LanguageExtensions");
   const added = parameterOverrides(args.env, "template-local");
   for (const resource of Object.values(template.Resources)) {
     if (resource.Type !== "AWS::Serverless::Function") continue;

@@ -32,6 +32,14 @@ fn logical_id(function: &str) -> String {
     id
 }
 
+/// The sample deployment's parameters, as `sam local invoke` takes them.
+const PARAMETERS: [&str; 4] = [
+    "DomainId=dzd_sales2026",
+    "DataSourceIds=ds_orders,ds_clickstream,ds_finance",
+    "ProjectIds=prj_salesdata",
+    "Architecture=x86_64",
+];
+
 /// sam build's template, with the chain's endpoints added to every
 /// function's environment, written beside it (its CodeUris are relative).
 fn local_template(chain: &LocalChain) -> PathBuf {
@@ -58,6 +66,15 @@ fn local_template(chain: &LocalChain) -> PathBuf {
         .arg("--env")
         .arg(format!("AWS_ENDPOINT_URL_S3={}", chain.s3_endpoint))
         .args(["--env", "REPORT_S3_PATH_STYLE=true"])
+        // SAM CLI gives a Ref to a resource it does not create (the report
+        // bucket) the resource's logical id: the bucket the chain created,
+        // as the template's other readers name it.
+        .args(["--env", "REPORT_BUCKET=local-reportbucket"])
+        .args(
+            PARAMETERS
+                .iter()
+                .flat_map(|parameter| ["--parameter", parameter]),
+        )
         .status()
         .expect("node runs template-local.mjs");
     assert!(status.success(), "the local template was not written");
@@ -75,11 +92,8 @@ fn sam_local_invoke(template: &Path, function: &str, access_key: &str, event: &P
         .arg(event)
         .arg("--template")
         .arg(template)
-        .args([
-            "--skip-pull-image",
-            "--parameter-overrides",
-            "DomainId=dzd_sales2026 DataSourceIds=ds_orders,ds_clickstream,ds_finance ProjectIds=prj_salesdata Architecture=x86_64",
-        ])
+        .args(["--skip-pull-image", "--parameter-overrides"])
+        .arg(PARAMETERS.join(" "))
         .current_dir(workspace())
         .env("AWS_ACCESS_KEY_ID", access_key)
         .env("AWS_SECRET_ACCESS_KEY", "local-secret")
@@ -93,13 +107,20 @@ fn sam_local_invoke(template: &Path, function: &str, access_key: &str, event: &P
         .lines()
         .rfind(|line| !line.trim().is_empty())
         .unwrap_or_default();
-    serde_json::from_str(answer).unwrap_or_else(|error| {
+    let answer: Value = serde_json::from_str(answer).unwrap_or_else(|error| {
         panic!(
             "{function} {}: no JSON answer ({error}): {stdout}\n{}",
             event.display(),
             String::from_utf8_lossy(&output.stderr)
         )
-    })
+    });
+    assert!(
+        answer.get("errorType").is_none(),
+        "{function} {} failed: {answer}\n{}",
+        event.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    answer
 }
 
 #[test]
