@@ -86,8 +86,10 @@ fn every_line_names_the_request_and_what_it_is_about() {
         "data source run finished",
         &[&round[..], &["data_source_id", "run_id"]].concat(),
     );
+    assert_ids(&follow, "follow step finished", &round);
+    let metadata = invocation_lines(&chain, "metadata-status");
     assert_ids(
-        &follow,
+        &metadata,
         "metadata generation started",
         &[
             &round[..],
@@ -95,7 +97,8 @@ fn every_line_names_the_request_and_what_it_is_about() {
         ]
         .concat(),
     );
-    assert_ids(&follow, "harvest finished", &round);
+    // With metadata generated, the last step of the harvest is metadata-status'.
+    assert_ids(&metadata, "harvest finished", &round);
     let status = invocation_lines(&chain, "run-status");
     assert_ids(
         &status,
@@ -105,6 +108,7 @@ fn every_line_names_the_request_and_what_it_is_about() {
     for (function, lines) in [
         ("start-runs", &start),
         ("follow-runs", &follow),
+        ("metadata-status", &metadata),
         ("run-status", &status),
     ] {
         for (message, fields) in lines.iter() {
