@@ -130,25 +130,27 @@ async function invokeFunction(state, functionName, payload) {
 const at = (value, path) => path.replace(/^\$\.?/, "").split(".").filter(Boolean).reduce((node, key) => node?.[key], value);
 
 const definitionStates = Object.fromEntries([...allStates(definition)]);
-// The last result of each Task, for the Wait states whose SecondsPath reads it.
+// The last result written to each ResultPath, for the Wait states whose
+// SecondsPath reads it: what the state's input holds there when it runs
+// (tasks run one at a time), whichever task wrote it.
 const lastResults = {};
 
 /**
  * Milliseconds Wait state `name` takes: --wait-ms, or its seconds divided
- * by the time scale. A SecondsPath is read from the result of the Task
- * whose ResultPath it lies under, as the state's input holds it then.
+ * by the time scale. A SecondsPath is read from the last result written to
+ * the ResultPath it lies under, as the state's input holds it then.
  */
 function waitMs(name) {
   if (args["wait-ms"] !== undefined) return Number(args["wait-ms"]);
   const spec = definitionStates[name];
   let seconds = spec.Seconds;
   if (seconds === undefined) {
-    const [task, resultPath] = Object.entries(definitionStates)
-      .filter(([, state]) => state.Type === "Task" && state.ResultPath)
-      .map(([taskName, state]) => [taskName, state.ResultPath])
-      .find(([, path]) => spec.SecondsPath.startsWith(`${path}.`)) ?? [];
-    if (!task) throw new Error(`run-flow: Wait ${name}'s SecondsPath ${spec.SecondsPath} reads no Task's result`);
-    seconds = at(lastResults[task], spec.SecondsPath.slice(resultPath.length));
+    const resultPath = Object.values(definitionStates)
+      .filter((state) => state.Type === "Task" && state.ResultPath)
+      .map((state) => state.ResultPath)
+      .find((path) => spec.SecondsPath.startsWith(`${path}.`));
+    if (!resultPath) throw new Error(`run-flow: Wait ${name}'s SecondsPath ${spec.SecondsPath} reads no Task's result`);
+    seconds = at(lastResults[resultPath], spec.SecondsPath.slice(resultPath.length));
   }
   return Math.round((Number(seconds) * 1000) / timeScale);
 }
@@ -163,8 +165,9 @@ for (const [name, state] of allStates(definition)) {
   const lambda = /^arn:aws:lambda:[^:]+:[^:]+:function:([^:]+)$/.exec(state.Resource);
   if (lambda) {
     taskResourceLocalHandlers[name] = async (input) => {
-      lastResults[name] = await invokeFunction(name, lambda[1], input);
-      return lastResults[name];
+      const result = await invokeFunction(name, lambda[1], input);
+      if (state.ResultPath) lastResults[state.ResultPath] = result;
+      return result;
     };
   } else if (state.Resource === "arn:aws:states:::sns:publish") {
     taskResourceLocalHandlers[name] = (input) => {

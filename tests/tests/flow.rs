@@ -390,6 +390,37 @@ fn waits_take_the_seconds_the_follow_step_asks_for() {
 }
 
 #[test]
+fn with_metadata_generation_waits_take_the_seconds_metadata_status_asks_for() {
+    // A run done at once whose asset's generation takes 150 s: the waits
+    // come from metadata-status' answer (the last result written where
+    // WaitForRuns reads), not from follow-runs', which has no run to wait for.
+    let seed = write_seed(
+        "metadata-waits",
+        vec![instant_source("ds_m", "SUCCESS", &["ast_slow"])],
+        json!({"default": {"outcome": "SUCCEEDED", "seconds": 150}}),
+    );
+    let chain = LocalChain::start(&ChainOptions {
+        time_scale: 20.0,
+        ..options(&seed).parameter("GenerateMetadata", "true")
+    });
+    let report = chain.run_flow(&harvest_of("metadata-waits", &["ds_m"]));
+    assert_ran(&report);
+    assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
+    let waits = report.report["waits"].as_array().unwrap();
+    let seconds: Vec<u64> = waits
+        .iter()
+        .map(|wait| wait["seconds"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seconds, [10, 10, 20, 40, 80], "{}", report.report["waits"]);
+    for wait in waits {
+        let scaled = wait["seconds"].as_f64().unwrap() * 1000.0 / 20.0;
+        assert!(wait["waitedMs"].as_f64().unwrap() >= scaled, "{wait}");
+    }
+    // Checked after each wait: at its ages 10, 20, 40, 80 and 160 s.
+    assert_eq!(chain.calls("GetMetadataGenerationRun", 200), 5);
+}
+
+#[test]
 fn status_checks_that_fail_are_retried_or_reported_per_source() {
     let mut throttled = instant_source("ds_throttled", "SUCCESS", &[]);
     throttled["runs"][0]["getErrors"] = json!(["ThrottlingException"]);
