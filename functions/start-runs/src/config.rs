@@ -56,12 +56,12 @@ impl StartRunsConfig {
     pub const DEFAULT_LIST_RATE: f64 = 8.0;
     pub const DEFAULT_RETRY_DEADLINE_SECONDS: u64 = 900;
 
-    /// `DATAZONE_DOMAIN_ID`, the selection (see [`selection_from_env`]),
+    /// `DATAZONE_DOMAIN_ID`, the selection (see `selection_from_env`),
     /// `START_CONCURRENCY`, `START_REQUESTS_PER_SECOND`,
     /// `LIST_REQUESTS_PER_SECOND`, `START_RETRY_DEADLINE_SECONDS`,
     /// `REPORT_PREFIX`, and the client's timeouts; refused when the
     /// harvest could outlast `EXECUTION_TIMEOUT_SECONDS`
-    /// ([`ensure_harvest_fits_execution`]).
+    /// (`ensure_harvest_fits_execution`).
     pub fn from_env() -> Result<Self, Error> {
         let retry_deadline_seconds = env_number(
             "START_RETRY_DEADLINE_SECONDS",

@@ -7,7 +7,7 @@
 //! The Lambda functions (`functions/*`, with their glue in
 //! `function-runtime`) and the `dzrun` CLI call the use cases with the AWS
 //! SDK adapters (`datazone-adapter`, `report-store-s3`); tests call them
-//! with the in-memory DataZone and report store of [`testing`] (feature
+//! with the in-memory DataZone and report store of `testing` (feature
 //! `test-support`).
 
 pub mod error;

@@ -21,7 +21,7 @@ fn configured_level() -> LevelFilter {
         .unwrap_or(LevelFilter::INFO)
 }
 
-/// Sets up logging once, at [`configured_level`]. JSON lines carry the
+/// Sets up logging once, at the configured level (`configured_level`). JSON lines carry the
 /// fields of every enclosing span, so each line names the request, domain,
 /// data source, run and execution it belongs to.
 pub fn init() {
