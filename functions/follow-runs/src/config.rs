@@ -6,9 +6,7 @@ use std::time::Duration;
 use datazone_adapter::client::ClientSettings;
 use datazone_runs::Error;
 use datazone_runs::model::ids::DomainId;
-use datazone_runs::settings::{
-    as_configuration_error, env_flag, env_number, env_string, env_value,
-};
+use datazone_runs::settings::{env_domain, env_flag, env_number, env_string};
 use datazone_runs::usecase::polling::PollingPolicy;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,12 +35,9 @@ impl FollowRunsConfig {
     /// `REPORT_PREFIX`, and the client's timeouts.
     pub fn from_env() -> Result<Self, Error> {
         Ok(Self {
-            domain: env_value("DATAZONE_DOMAIN_ID")
-                .map(|value| DomainId::parse("DATAZONE_DOMAIN_ID", value))
-                .transpose()
-                .map_err(as_configuration_error)?,
+            domain: env_domain()?,
             polling: PollingPolicy::from_env()?,
-            max_polls: env_number("MAX_POLLS", PollingPolicy::DEFAULT_MAX_POLLS, 1, 10_000)?,
+            max_polls: PollingPolicy::max_polls_from_env()?,
             concurrency: env_number("FOLLOW_CONCURRENCY", Self::DEFAULT_CONCURRENCY, 1, 64)?,
             generate_metadata: env_flag("GENERATE_METADATA", false)?,
             call_allowance: ClientSettings::from_env()?.operation_timeout,

@@ -3,14 +3,11 @@
 
 use datazone_runs::Error;
 use datazone_runs::model::ids::DomainId;
-use function_runtime::payload::{Payload, domain_or_configured, parse};
+use function_runtime::payload::{Payload, checked_execution_id, domain_or_configured, parse};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::FollowRunsConfig;
-
-/// The longest execution id taken.
-const MAX_EXECUTION_ID_LEN: usize = 2048;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FollowRunsRequest {
@@ -29,15 +26,10 @@ struct FollowRunsInput {
 impl FollowRunsRequest {
     pub fn from_payload(payload: Payload, config: &FollowRunsConfig) -> Result<Self, Error> {
         let input: FollowRunsInput = parse(Value::Object(payload.into_object()?))?;
-        if input.execution_id.is_empty() || input.execution_id.len() > MAX_EXECUTION_ID_LEN {
-            return Err(Error::invalid_input(
-                "executionId",
-                format!("must be 1 to {MAX_EXECUTION_ID_LEN} characters"),
-            ));
-        }
+        let execution_id = checked_execution_id("executionId", input.execution_id)?;
         let domain = domain_or_configured(input.domain_id, config.domain.as_ref())?;
         Ok(Self {
-            execution_id: input.execution_id,
+            execution_id,
             domain,
         })
     }

@@ -8,7 +8,7 @@ use datazone_runs::Error;
 use datazone_runs::model::ids::DomainId;
 use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::settings::{
-    as_configuration_error, env_number, env_rate, env_string, env_value,
+    as_configuration_error, env_domain, env_number, env_rate, env_string,
 };
 use datazone_runs::usecase::polling::PollingPolicy;
 
@@ -44,12 +44,9 @@ impl MetadataStatusConfig {
     pub fn from_env() -> Result<Self, Error> {
         let types = env_string("METADATA_GENERATION_TYPES", "BUSINESS_DESCRIPTIONS");
         Ok(Self {
-            domain: env_value("DATAZONE_DOMAIN_ID")
-                .map(|value| DomainId::parse("DATAZONE_DOMAIN_ID", value))
-                .transpose()
-                .map_err(as_configuration_error)?,
+            domain: env_domain()?,
             polling: PollingPolicy::from_env()?,
-            max_polls: env_number("MAX_POLLS", PollingPolicy::DEFAULT_MAX_POLLS, 1, 10_000)?,
+            max_polls: PollingPolicy::max_polls_from_env()?,
             concurrency: env_number("FOLLOW_CONCURRENCY", Self::DEFAULT_CONCURRENCY, 1, 64)?,
             types: MetadataGenerationType::parse_list(
                 "METADATA_GENERATION_TYPES",

@@ -5,14 +5,11 @@
 
 use datazone_runs::Error;
 use datazone_runs::model::ids::{DomainId, MetadataGenerationRunId};
-use function_runtime::payload::{Payload, domain_or_configured, parse};
+use function_runtime::payload::{Payload, checked_execution_id, domain_or_configured, parse};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::MetadataStatusConfig;
-
-/// The longest execution id taken.
-const MAX_EXECUTION_ID_LEN: usize = 2048;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MetadataStatusRequest {
@@ -63,15 +60,10 @@ impl MetadataStatusRequest {
             });
         }
         let input: StepInput = parse(Value::Object(object))?;
-        if input.execution_id.is_empty() || input.execution_id.len() > MAX_EXECUTION_ID_LEN {
-            return Err(Error::invalid_input(
-                "executionId",
-                format!("must be 1 to {MAX_EXECUTION_ID_LEN} characters"),
-            ));
-        }
+        let execution_id = checked_execution_id("executionId", input.execution_id)?;
         Ok(Self::Step {
             domain: domain_or_configured(input.domain_id, config.domain.as_ref())?,
-            execution_id: input.execution_id,
+            execution_id,
             runs_next_wait_seconds: input.runs_next_wait_seconds,
         })
     }

@@ -7,7 +7,8 @@ use datazone_adapter::client::ClientSettings;
 use datazone_runs::Error;
 use datazone_runs::model::ids::{DataSourceId, DomainId, ProjectId};
 use datazone_runs::settings::{
-    as_configuration_error, env_flag, env_list, env_number, env_rate, env_string, env_value,
+    as_configuration_error, env_domain, env_flag, env_list, env_number, env_rate, env_string,
+    env_value,
 };
 use datazone_runs::usecase::polling::{PollingPolicy, ensure_fits_execution};
 use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
@@ -41,7 +42,7 @@ fn ensure_harvest_fits_execution(retry_deadline_seconds: u64) -> Result<(), Erro
     }
     ensure_fits_execution(
         &PollingPolicy::from_env()?,
-        env_number("MAX_POLLS", PollingPolicy::DEFAULT_MAX_POLLS, 1, 10_000)?,
+        PollingPolicy::max_polls_from_env()?,
         retry_deadline_seconds,
         env_number("EXECUTION_TIMEOUT_SECONDS", 0, 1, 31_536_000)?,
     )
@@ -71,10 +72,7 @@ impl StartRunsConfig {
         )?;
         ensure_harvest_fits_execution(retry_deadline_seconds)?;
         Ok(Self {
-            domain: env_value("DATAZONE_DOMAIN_ID")
-                .map(|value| DomainId::parse("DATAZONE_DOMAIN_ID", value))
-                .transpose()
-                .map_err(as_configuration_error)?,
+            domain: env_domain()?,
             selection: selection_from_env()?,
             concurrency: env_number("START_CONCURRENCY", Self::DEFAULT_CONCURRENCY, 1, 20)?,
             start_rate: env_rate("START_REQUESTS_PER_SECOND", Self::DEFAULT_START_RATE)?,

@@ -6,14 +6,12 @@ use datazone_runs::Error;
 use datazone_runs::model::ids::{DataSourceId, DomainId, ProjectId};
 use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
 use function_runtime::datazone_events::{is_eventbridge_event, read_event};
-use function_runtime::payload::{Payload, parse};
+use function_runtime::payload::{Payload, checked_execution_id, domain_or_configured, parse};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::StartRunsConfig;
 
-/// The longest trigger id taken (Step Functions execution ARNs stay well below).
-const MAX_TRIGGER_ID_LEN: usize = 2048;
 /// The longest name pattern taken (a data source name is at most 256 characters).
 const MAX_PATTERN_LEN: usize = 256;
 
@@ -142,16 +140,6 @@ fn checked<T>(
         .collect()
 }
 
-fn checked_trigger(field: &str, trigger: String) -> Result<String, Error> {
-    if trigger.is_empty() || trigger.len() > MAX_TRIGGER_ID_LEN {
-        return Err(Error::invalid_input(
-            field,
-            format!("must be 1 to {MAX_TRIGGER_ID_LEN} characters"),
-        ));
-    }
-    Ok(trigger)
-}
-
 impl StartRunsRequest {
     pub fn from_payload(payload: Payload, config: &StartRunsConfig) -> Result<Self, Error> {
         let object = payload.into_object()?;
@@ -169,18 +157,18 @@ impl StartRunsRequest {
             let id = event
                 .id
                 .ok_or_else(|| Error::invalid_input("id", "required: the trigger"))?;
-            let id = checked_trigger("id", id)?;
+            let id = checked_execution_id("id", id)?;
             (id.clone(), id, None, None)
         } else {
             let input: StartRunsInput = parse(Value::Object(object))?;
             let selection = input.selection()?;
             let execution = input
                 .execution_id
-                .map(|id| checked_trigger("executionId", id))
+                .map(|id| checked_execution_id("executionId", id))
                 .transpose()?;
             let trigger = input
                 .trigger_id
-                .map(|id| checked_trigger("triggerId", id))
+                .map(|id| checked_execution_id("triggerId", id))
                 .transpose()?;
             let (trigger, execution) = match (trigger, execution) {
                 (Some(trigger), Some(execution)) => (trigger, execution),
@@ -193,18 +181,9 @@ impl StartRunsRequest {
                     ));
                 }
             };
-            let domain = input
-                .domain_id
-                .map(|domain| DomainId::parse("domainId", domain))
-                .transpose()?;
-            (trigger, execution, domain, selection)
+            (trigger, execution, input.domain_id, selection)
         };
-        let domain = domain.or_else(|| config.domain.clone()).ok_or_else(|| {
-            Error::invalid_input(
-                "domainId",
-                "required: in the input or in DATAZONE_DOMAIN_ID",
-            )
-        })?;
+        let domain = domain_or_configured(domain, config.domain.as_ref())?;
         let selection = selection
             .or_else(|| config.selection.clone())
             .ok_or_else(|| {

@@ -4,6 +4,7 @@
 use std::str::FromStr;
 
 use crate::Error;
+use crate::model::ids::DomainId;
 
 /// The trimmed value of `variable`, unless unset or blank.
 pub fn env_value(variable: &str) -> Option<String> {
@@ -33,6 +34,15 @@ where
 /// A string from `variable`, `default` when unset.
 pub fn env_string(variable: &str, default: &str) -> String {
     env_value(variable).unwrap_or_else(|| default.to_owned())
+}
+
+/// The domain in `DATAZONE_DOMAIN_ID`, unless unset: the one every function
+/// falls back on when its input names none.
+pub fn env_domain() -> Result<Option<DomainId>, Error> {
+    env_value("DATAZONE_DOMAIN_ID")
+        .map(|value| DomainId::parse("DATAZONE_DOMAIN_ID", value))
+        .transpose()
+        .map_err(as_configuration_error)
 }
 
 /// An input error about a value read from `variable`, as a configuration error.

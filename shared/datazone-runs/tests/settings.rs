@@ -3,7 +3,8 @@
 
 use datazone_runs::Error;
 use datazone_runs::settings::{
-    as_configuration_error, env_flag, env_list, env_number, env_rate, env_string, env_value,
+    as_configuration_error, env_domain, env_flag, env_list, env_number, env_rate, env_string,
+    env_value,
 };
 
 fn set(variable: &str, value: &str) {
@@ -93,4 +94,12 @@ fn values_are_trimmed_checked_and_named_when_refused() {
     );
     let other = Error::ReportRefused("denied".into());
     assert_eq!(as_configuration_error(other).name(), "Report.Refused");
+
+    // The configured domain: none when unset, checked when set.
+    set("DATAZONE_DOMAIN_ID", " ");
+    assert_eq!(env_domain().unwrap(), None);
+    set("DATAZONE_DOMAIN_ID", "dzd_sales2026");
+    assert_eq!(env_domain().unwrap().unwrap().as_str(), "dzd_sales2026");
+    set("DATAZONE_DOMAIN_ID", "not a domain");
+    assert_eq!(reason(env_domain().unwrap_err()).0, "DATAZONE_DOMAIN_ID");
 }

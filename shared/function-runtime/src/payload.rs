@@ -75,6 +75,22 @@ pub fn parse<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
     })
 }
 
+/// The longest execution or trigger id an input may name (Step Functions
+/// execution ARNs stay well below).
+pub const MAX_EXECUTION_ID_LEN: usize = 2048;
+
+/// `id`, an execution or trigger id named in `field`, unless it is empty
+/// or longer than [`MAX_EXECUTION_ID_LEN`].
+pub fn checked_execution_id(field: &str, id: String) -> Result<String, Error> {
+    if id.is_empty() || id.len() > MAX_EXECUTION_ID_LEN {
+        return Err(Error::invalid_input(
+            field,
+            format!("must be 1 to {MAX_EXECUTION_ID_LEN} characters"),
+        ));
+    }
+    Ok(id)
+}
+
 /// The domain an input names in `domainId`, else the one configured
 /// (`DATAZONE_DOMAIN_ID`); `InvalidInput` naming `domainId` when neither is.
 pub fn domain_or_configured(

@@ -40,6 +40,11 @@ impl PollingPolicy {
         })
     }
 
+    /// `MAX_POLLS`: checks of one run before it is given up on.
+    pub fn max_polls_from_env() -> Result<u32, Error> {
+        env_number("MAX_POLLS", Self::DEFAULT_MAX_POLLS, 1, 10_000)
+    }
+
     /// `POLL_MIN_WAIT_SECONDS` and `POLL_MAX_WAIT_SECONDS`.
     pub fn from_env() -> Result<Self, Error> {
         Self::new(
