@@ -10,7 +10,9 @@ use datazone_runs::Error;
 use datazone_runs::model::ids::DomainId;
 use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::port::DataZone;
-use datazone_runs::usecase::harvest::follow::{FollowRound, MetadataSettings, follow_round};
+use datazone_runs::usecase::harvest::follow::{
+    FollowRound, MetadataSettings, RoundPart, follow_part,
+};
 use datazone_runs::usecase::harvest::record::{Harvest, SourceRecord};
 use datazone_runs::usecase::harvest::start::{StartRound, start_round};
 use datazone_runs::usecase::pace::{Budget, Pacer};
@@ -163,7 +165,7 @@ pub async fn harvest(
                 pacer: &metadata_pacer,
             }),
         };
-        let followed = follow_round(datazone, &mut harvest, &round).await;
+        let followed = follow_part(datazone, &mut harvest, &round, RoundPart::Whole).await;
         progress.show(&harvest);
         if followed.pending == 0 {
             return Ok((harvest, Ending::Done));

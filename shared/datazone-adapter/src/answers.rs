@@ -4,7 +4,6 @@
 use aws_sdk_datazone::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_datazone::types as sdk;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use datazone_runs::Error;
 use datazone_runs::model::metadata_run::{
     MetadataGenerationRunStatus, MetadataGenerationTarget, MetadataGenerationType,
     MetadataGenerationTypeStat,
@@ -12,6 +11,7 @@ use datazone_runs::model::metadata_run::{
 use datazone_runs::model::run::{
     AssetStatistics, DataSourceErrorType, LineageImportStatus, RunError,
 };
+use datazone_runs::{Error, ErrorKind};
 
 /// Maps an SDK failure to the project's error, by the service's error code
 /// for modeled errors and by the kind of failure otherwise.
@@ -21,26 +21,23 @@ where
 {
     let detail = DisplayErrorContext(&error).to_string();
     match &error {
-        // A server error the service did not name (a 502 or 503 from a
-        // load balancer in front of it, say) is as transient as a named
-        // InternalServerException: the SDKs retry HTTP 500, 502, 503 and
-        // 504 as transient errors ("Retry behavior", AWS SDKs and Tools
-        // Reference Guide), and so does the harvest.
-        SdkError::ServiceError(service)
-            if service.raw().status().is_server_error()
-                && !service
-                    .err()
-                    .code()
-                    .is_some_and(|code| Error::from_service_code(Some(code), "").is_named()) =>
-        {
-            Error::InternalServer(format!(
-                "HTTP {} without a DataZone error code: {detail}",
-                service.raw().status().as_u16()
-            ))
-        }
         SdkError::ServiceError(service) => {
             let err = service.err();
-            Error::from_service_code(err.code(), err.message().unwrap_or(&detail))
+            let mapped = Error::from_service_code(err.code(), err.message().unwrap_or(&detail));
+            let status = service.raw().status();
+            // A server error the service did not name (a 502 or 503 from a
+            // load balancer in front of it, say) is as transient as a named
+            // InternalServerException: the SDKs retry HTTP 500, 502, 503
+            // and 504 as transient errors ("Retry behavior", AWS SDKs and
+            // Tools Reference Guide), and so does the harvest.
+            if mapped.kind() == ErrorKind::UnexpectedResponse && status.is_server_error() {
+                Error::InternalServer(format!(
+                    "HTTP {} without a DataZone error code: {detail}",
+                    status.as_u16()
+                ))
+            } else {
+                mapped
+            }
         }
         SdkError::TimeoutError(_) => Error::Timeout(detail),
         SdkError::DispatchFailure(failure) if failure.is_timeout() => Error::Timeout(detail),

@@ -139,12 +139,6 @@ impl Error {
         }
     }
 
-    /// Whether this error carries one of DataZone's own error names (not
-    /// an unexpected answer).
-    pub fn is_named(&self) -> bool {
-        self.kind() != ErrorKind::UnexpectedResponse
-    }
-
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::InvalidInput { .. } => ErrorKind::InvalidInput,

@@ -11,7 +11,7 @@ use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::AssetActivity;
 use datazone_runs::testing::{FakeDataZone, domain, source};
 use datazone_runs::usecase::harvest::follow::{
-    FollowProgress, FollowRound, MetadataSettings, RoundPart, follow_part, follow_round,
+    FollowProgress, FollowRound, MetadataSettings, RoundPart, follow_part,
 };
 use datazone_runs::usecase::harvest::record::{
     AssetOutcome, Harvest, SourceOutcome, SourceRecord, Stage,
@@ -69,11 +69,7 @@ async fn follow_by(
             pacer: &pacer,
         }),
     };
-    if part == RoundPart::Whole {
-        follow_round(fake, harvest, &round).await
-    } else {
-        follow_part(fake, harvest, &round, part).await
-    }
+    follow_part(fake, harvest, &round, part).await
 }
 
 fn stats(added: i32, failed: i32) -> AssetStatistics {
@@ -242,7 +238,7 @@ async fn a_round_out_of_time_checks_nothing_and_asks_for_no_wait() {
         call_allowance: Duration::from_secs(5),
         metadata: None,
     };
-    let progress = follow_round(&fake, &mut harvest, &round).await;
+    let progress = follow_part(&fake, &mut harvest, &round, RoundPart::Whole).await;
     assert_eq!(
         progress,
         FollowProgress {

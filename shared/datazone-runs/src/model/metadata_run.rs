@@ -117,9 +117,11 @@ pub struct MetadataGenerationRun {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn generation_types_are_one_or_two_documented_ones() {
-        use super::MetadataGenerationType as Type;
+        use MetadataGenerationType as Type;
         assert_eq!(
             Type::parse_list("types", ["BUSINESS_DESCRIPTIONS"]).unwrap(),
             [Type::BusinessDescriptions]
@@ -142,8 +144,6 @@ mod tests {
             assert!(error.to_string().contains("types"), "{error}");
         }
     }
-
-    use super::*;
 
     #[test]
     fn every_documented_status_knows_if_it_is_terminal() {

@@ -46,15 +46,6 @@ pub enum RoundPart {
     Metadata { runs_next_wait_seconds: u64 },
 }
 
-/// Advances `harvest` by one round.
-pub async fn follow_round(
-    datazone: &impl DataZone,
-    harvest: &mut Harvest,
-    round: &FollowRound<'_>,
-) -> FollowProgress {
-    follow_part(datazone, harvest, round, RoundPart::Whole).await
-}
-
 /// Advances `harvest` by `part` of one round.
 pub async fn follow_part(
     datazone: &impl DataZone,
@@ -63,26 +54,29 @@ pub async fn follow_part(
     part: RoundPart,
 ) -> FollowProgress {
     let mut next = NextWait(None);
-    let then_metadata = match part {
-        RoundPart::Whole => round.metadata.is_some(),
-        RoundPart::Runs { then_metadata } => then_metadata,
-        RoundPart::Metadata { .. } => false,
-    };
-    if !matches!(part, RoundPart::Metadata { .. }) {
-        check_runs(datazone, harvest, round, then_metadata, &mut next).await;
+    match part {
+        RoundPart::Whole => {
+            let then_metadata = round.metadata.is_some();
+            check_runs(datazone, harvest, round, then_metadata, &mut next).await;
+        }
+        RoundPart::Runs { then_metadata } => {
+            check_runs(datazone, harvest, round, then_metadata, &mut next).await;
+        }
+        RoundPart::Metadata {
+            runs_next_wait_seconds,
+        } => {
+            let runs_followed = harvest
+                .sources
+                .iter()
+                .any(|source| source.stage == Stage::Following);
+            if runs_followed {
+                next.at_most(runs_next_wait_seconds);
+            }
+        }
     }
-    if let RoundPart::Metadata {
-        runs_next_wait_seconds,
-    } = part
-        && harvest
-            .sources
-            .iter()
-            .any(|source| source.stage == Stage::Following)
-    {
-        next.at_most(runs_next_wait_seconds);
-    }
-    if let (Some(metadata), RoundPart::Whole | RoundPart::Metadata { .. }) = (&round.metadata, part)
-    {
+    // The runs part leaves metadata generation to the metadata part.
+    let takes_metadata = !matches!(part, RoundPart::Runs { .. });
+    if let Some(metadata) = round.metadata.as_ref().filter(|_| takes_metadata) {
         // Runs started in this round are checked in the next.
         check_assets(datazone, harvest, round, &mut next).await;
         list_assets(datazone, harvest, round, &mut next).await;

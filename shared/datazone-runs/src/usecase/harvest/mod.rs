@@ -2,7 +2,7 @@
 //! followed to their final status, with metadata generation for what they
 //! imported. Its record ([`record::Harvest`]) is advanced in rounds that
 //! each fit a time budget and the request quotas: [`start::start_round`]
-//! and [`follow::follow_round`]; [`summary::Summary`] is what it came to,
+//! and [`follow::follow_part`]; [`summary::Summary`] is what it came to,
 //! bounded whatever its size. [`steps`] takes the rounds as an execution
 //! does, over a record kept behind the [`crate::port::ReportStore`] port.
 
