@@ -20,7 +20,7 @@ function principalMatches(principal, who) {
   if (principal === undefined) return true; // identity-based policy
   if (principal === "*" || principal?.AWS === "*") return true;
   if (who.service) return list(principal.Service).includes(who.service);
-  return list(principal.AWS).some((arn) => arn === who.arn || arn === who.accountRoot);
+  return list(principal.AWS).includes(who.arn);
 }
 
 function conditionHolds(condition, context) {
@@ -48,7 +48,7 @@ function applies(statement, { action, resource, who, context }) {
 
 /**
  * "allow", "deny" (explicit) or "implicit" for `request` ({action,
- * resource, who: {arn?, accountRoot?, service?}, context?}) under the
+ * resource, who: {arn?, service?}, context?}) under the
  * statements of `documents`.
  */
 export function evaluate(documents, request) {

@@ -40,11 +40,6 @@ export class Topics {
     this.topicPolicies = deployment.ofType("AWS::SNS::TopicPolicy").map(([, policy]) => deployment.evaluate(policy.Properties));
   }
 
-  /** The key `keyId` (a key's ARN, or an alias) as a key ARN and its policy; null for an AWS managed key. */
-  #key(keyId) {
-    return this.keys.get(keyId) ?? null;
-  }
-
   /**
    * Why `who` may not publish to `topicArn` (null when it may): `who` is
    * {role: logical id} for a role of the stack, or {service, sourceArn}.
@@ -56,18 +51,19 @@ export class Topics {
     if (who.role) {
       const roleArn = this.deployment.roleArn(who.role);
       const identity = this.documents.filter((entry) => entry.role === who.role).map((entry) => entry.document);
-      const request = (action, resource) => ({ action, resource, who: { arn: roleArn, accountRoot: ACCOUNT_ROOT }, context });
+      const request = (action, resource) => ({ action, resource, who: { arn: roleArn }, context });
       if (evaluate(identity, request("sns:Publish", topicArn)) !== "allow") {
         return ["SNS.AuthorizationErrorException", `${roleArn} is not authorized to perform: sns:Publish on resource: ${topicArn}`];
       }
-      if (!topic.key) return null;
-      const key = this.#key(topic.key);
-      if (!key) return null; // the AWS managed key admits the account's principals through SNS
+      // No key, or the AWS managed key, which admits the account's
+      // principals through SNS.
+      const key = this.keys.get(topic.key);
+      if (!key) return null;
       for (const action of KEY_ACTIONS) {
         const byIdentity = evaluate(identity, request(action, key.arn));
         // The account in a key policy does not grant the key to the
         // account's roles: it lets their IAM policies do so.
-        const byKey = evaluate([key.policy], { ...request(action, key.arn), who: { arn: roleArn } });
+        const byKey = evaluate([key.policy], request(action, key.arn));
         if (byKey === "deny" || byIdentity === "deny" || (byKey !== "allow" && !(byIdentity === "allow" && this.#delegatesToIam(key)))) {
           return ["SNS.KMSAccessDeniedException", `${roleArn} may not use ${key.arn} (${action}) to publish to ${topicArn}`];
         }
@@ -79,7 +75,7 @@ export class Topics {
       return ["SNS.AuthorizationErrorException", `the topic's policy does not let ${who.service} publish to ${topicArn}`];
     }
     if (!topic.key) return null;
-    const key = this.#key(topic.key);
+    const key = this.keys.get(topic.key);
     if (!key) return ["SNS.KMSAccessDeniedException", `${topicArn} is encrypted with the AWS managed key ${topic.key}, which ${who.service} cannot use`];
     for (const action of KEY_ACTIONS) {
       if (evaluate([key.policy], { action, resource: key.arn, who: { service: who.service }, context }) !== "allow") {
@@ -91,7 +87,7 @@ export class Topics {
 
   /** Whether the key's policy lets the account's IAM policies grant its use ("Default key policy", AWS KMS Developer Guide). */
   #delegatesToIam(key) {
-    return evaluate([key.policy], { action: "kms:Decrypt", resource: key.arn, who: { arn: ACCOUNT_ROOT, accountRoot: ACCOUNT_ROOT } }) === "allow";
+    return evaluate([key.policy], { action: "kms:Decrypt", resource: key.arn, who: { arn: ACCOUNT_ROOT } }) === "allow";
   }
 
   /**

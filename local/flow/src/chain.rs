@@ -184,20 +184,19 @@ impl LocalChain {
         let access_keys: Vec<(String, String)> = names
             .iter()
             .map(|name| {
-                let key = deployed[name]["accessKeyId"].as_str().unwrap_or_default();
-                (name.clone(), key.to_owned())
-            })
-            .collect();
-        let functions = names
-            .iter()
-            .map(|name| {
-                let function = &deployed[name];
-                let access_key = function["accessKeyId"].as_str().unwrap_or_else(|| {
+                let key = deployed[name]["accessKeyId"].as_str().unwrap_or_else(|| {
                     panic!(
                         "{} gives function {name} no role",
                         options.template.display()
                     )
                 });
+                (name.clone(), key.to_owned())
+            })
+            .collect();
+        let functions = access_keys
+            .iter()
+            .map(|(name, access_key)| {
+                let function = &deployed[name];
                 Running(
                     Command::new(binary(name))
                         .env(
