@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use datazone_runs::Error;
+use datazone_runs::model::harvest::{Harvest, SourceRecord};
 use datazone_runs::model::ids::{
     DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize, ProjectId,
 };
@@ -12,7 +13,6 @@ use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::model::outcome::Origin;
 use datazone_runs::model::run::DataSourceRunStatus;
 use datazone_runs::port::DataZone;
-use datazone_runs::usecase::harvest::record::{Harvest, SourceRecord};
 use datazone_runs::usecase::harvest::summary::Summary;
 use datazone_runs::usecase::pages::{Limits, ListRunsRequest, list_data_source_runs};
 use datazone_runs::usecase::polling::PollingPolicy;
@@ -98,7 +98,7 @@ fn unfinished(harvest: &Harvest) -> Vec<&SourceRecord> {
     harvest
         .sources
         .iter()
-        .filter(|source| source.outcome.is_none())
+        .filter(|source| source.tracking.outcome.is_none())
         .collect()
 }
 
@@ -118,7 +118,7 @@ async fn start(
         wait: args.wait,
         timeout: args.timeout,
         metadata_types: metadata_types(&args.generate_metadata)?,
-        polling: PollingPolicy::from_env()?,
+        polling: PollingPolicy::from_settings(|name| std::env::var(name).ok())?,
         call_allowance,
     };
     let mode = match output {
@@ -130,6 +130,7 @@ async fn start(
     let summary = Summary::of(&harvest, "(dzrun keeps no report)".to_owned());
     let denied = harvest.sources.iter().any(|source| {
         source
+            .tracking
             .error
             .as_ref()
             .is_some_and(|error| DENIALS.contains(&error.name.as_str()))
@@ -194,7 +195,10 @@ fn print_summary(harvest: &Harvest, summary: &Summary, ending: Ending) {
             println!(
                 "  {} run {}",
                 source.data_source_id,
-                source.run_id.as_deref().unwrap_or("(not started)")
+                source
+                    .run_id
+                    .as_ref()
+                    .map_or("(not started)", |run| run.as_str())
             );
         }
     }
@@ -212,7 +216,7 @@ async fn status(
         &domain,
         &run,
         Origin::Query,
-        &PollingPolicy::from_env()?,
+        &PollingPolicy::from_settings(|name| std::env::var(name).ok())?,
     )
     .await?;
     match output {
@@ -243,7 +247,7 @@ async fn metadata(
         &domain,
         &run,
         Origin::Query,
-        &PollingPolicy::from_env()?,
+        &PollingPolicy::from_settings(|name| std::env::var(name).ok())?,
     )
     .await?;
     match output {

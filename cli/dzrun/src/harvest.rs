@@ -1,20 +1,25 @@
 //! `dzrun start`: the harvest of the functions, driven in one process —
 //! start rounds until every source is started (or given up on), then, with
 //! `--wait`, follow rounds until every run is done, sleeping the waits they
-//! ask for. The rounds, tokens, pacing and waits are the functions' own.
+//! ask for. The rounds, tokens, pacing and waits are the functions' own,
+//! with the defaults a deployment has (`datazone_runs::settings`).
 //! Waiting stops at `--timeout` or Ctrl-C; the runs go on.
 
 use std::time::Duration;
 
 use datazone_runs::Error;
+use datazone_runs::model::harvest::Harvest;
 use datazone_runs::model::ids::DomainId;
 use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::port::DataZone;
+use datazone_runs::settings::{
+    FOLLOW_CONCURRENCY, LIST_REQUESTS_PER_SECOND, MAX_POLLS, METADATA_REQUESTS_PER_SECOND,
+    START_CONCURRENCY, START_REQUESTS_PER_SECOND, START_RETRY_DEADLINE_SECONDS,
+};
 use datazone_runs::usecase::harvest::follow::{
     FollowRound, MetadataSettings, RoundPart, follow_part,
 };
-use datazone_runs::usecase::harvest::record::{Harvest, SourceRecord};
-use datazone_runs::usecase::harvest::start::{StartRound, start_round};
+use datazone_runs::usecase::harvest::start::{StartRound, new_harvest, start_round};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::polling::PollingPolicy;
 use datazone_runs::usecase::select::{Selection, select_sources};
@@ -22,18 +27,8 @@ use tokio::time::Instant;
 
 use crate::progress::Progress;
 
-/// Requests a second, as the functions' defaults: under half of DataZone's
-/// quotas ("Quotas for Amazon DataZone"), which the account's other callers
-/// share.
-const START_RATE: f64 = 8.0;
-const LIST_RATE: f64 = 8.0;
-const METADATA_RATE: f64 = 4.0;
-/// Starts failing with a retryable error are retried this long.
-const RETRY_DEADLINE: Duration = Duration::from_secs(900);
 /// A round with no `--timeout` to keep to.
 const UNBOUNDED: Duration = Duration::from_secs(24 * 3600);
-/// Checks of one run before it is given up on.
-const MAX_POLLS: u32 = 200;
 
 /// What to harvest, and how.
 pub struct Plan {
@@ -117,28 +112,18 @@ pub async fn harvest(
     let began = Instant::now();
     let deadline = plan.timeout.map(|timeout| began + timeout);
     let time_left = || deadline.map_or(UNBOUNDED, |deadline| deadline - Instant::now());
-    let list_pacer = Pacer::per_second(LIST_RATE);
+    let list_pacer = Pacer::per_second(LIST_REQUESTS_PER_SECOND.default);
     let selected =
         select_sources(datazone, &plan.domain, &plan.selection, &list_pacer, None).await?;
-    let sources = selected
-        .sources
-        .into_iter()
-        .map(|source| SourceRecord::to_start(source.id, source.name))
-        .collect();
-    let mut harvest = Harvest::new(plan.trigger_id.clone(), plan.domain.clone(), sources);
-    harvest.denied_projects = selected
-        .denied_projects
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    let start_pacer = Pacer::per_second(START_RATE);
+    let mut harvest = new_harvest(&plan.trigger_id, &plan.domain, selected);
+    let start_pacer = Pacer::per_second(START_REQUESTS_PER_SECOND.default);
     loop {
         let round = StartRound {
-            concurrency: 4,
+            concurrency: START_CONCURRENCY.default,
             pacer: &start_pacer,
             budget: Budget::lasting(time_left()),
             call_allowance: plan.call_allowance,
-            retry_deadline: RETRY_DEADLINE,
+            retry_deadline: Duration::from_secs(START_RETRY_DEADLINE_SECONDS.default),
         };
         let started = start_round(datazone, &mut harvest, &round).await;
         progress.show(&harvest);
@@ -152,12 +137,12 @@ pub async fn harvest(
     if !plan.wait {
         return Ok((harvest, Ending::Started));
     }
-    let metadata_pacer = Pacer::per_second(METADATA_RATE);
+    let metadata_pacer = Pacer::per_second(METADATA_REQUESTS_PER_SECOND.default);
     loop {
         let round = FollowRound {
             polling: &plan.polling,
-            max_polls: MAX_POLLS,
-            concurrency: 16,
+            max_polls: MAX_POLLS.default,
+            concurrency: FOLLOW_CONCURRENCY.default,
             budget: Budget::lasting(time_left()),
             call_allowance: plan.call_allowance,
             metadata: (!plan.metadata_types.is_empty()).then_some(MetadataSettings {

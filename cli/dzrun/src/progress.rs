@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::io::Write;
 
+use datazone_runs::model::harvest::{Harvest, SourceRecord, Stage};
 use datazone_runs::model::timestamp::Timestamp;
-use datazone_runs::usecase::harvest::record::{Harvest, SourceRecord, Stage};
 
 /// Sources a live block shows; the rest are counted.
 const SHOWN: usize = 20;
@@ -30,7 +30,7 @@ pub struct Progress {
 
 /// Where a source stands: its run's status, or its outcome once done.
 fn state(source: &SourceRecord) -> String {
-    match (&source.outcome, source.stage) {
+    match (&source.tracking.outcome, source.tracking.stage) {
         (Some(outcome), Stage::Done) => format!("{outcome:?}"),
         (Some(outcome), _) => format!("{outcome:?}, generating metadata"),
         (None, Stage::ToStart) => "STARTING".to_owned(),

@@ -1,7 +1,7 @@
 //! Lambda function: follows a harvest's runs to their final status.
 
 use datazone_adapter::SdkDataZone;
-use datazone_adapter::client::{ClientSettings, lambda_config};
+use datazone_adapter::client::lambda_config;
 use datazone_runs::Error;
 use follow_runs::config::FollowRunsConfig;
 use follow_runs::handler::FollowRuns;
@@ -16,7 +16,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
 /// The handler on clients built once, from Lambda's environment.
 async fn handler() -> Result<FollowRuns<SdkDataZone, S3ReportStore>, Error> {
     let config = FollowRunsConfig::from_env()?;
-    let aws = lambda_config(&ClientSettings::from_env()?).await;
+    let aws = lambda_config(&config.client).await;
     Ok(FollowRuns::new(
         SdkDataZone::from_config(&aws),
         S3ReportStore::from_env(&aws)?,

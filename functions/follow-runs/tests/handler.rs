@@ -1,12 +1,13 @@
 //! The follow-runs handler: its input, and follow steps over the in-memory
 //! DataZone and report store.
 
+use datazone_adapter::client::ClientSettings;
 use std::time::Duration;
 
+use datazone_runs::model::harvest::{Harvest, SourceRecord};
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::ReportStore;
 use datazone_runs::testing::{FakeDataZone, MemoryReportStore, domain, source};
-use datazone_runs::usecase::harvest::record::{Harvest, SourceRecord};
 use datazone_runs::usecase::harvest::start::{StartRound, start_round};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::polling::PollingPolicy;
@@ -28,7 +29,7 @@ fn config() -> FollowRunsConfig {
         max_polls: 20,
         concurrency: 4,
         generate_metadata: false,
-        call_allowance: Duration::from_secs(5),
+        client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
         report_prefix: "harvests/".into(),
     }
 }

@@ -62,7 +62,7 @@ impl<D: DataZone, S: ReportStore> MetadataStatus<D, S> {
             max_polls: self.config.max_polls,
             concurrency: self.config.concurrency,
             budget: Budget::lasting(work_time),
-            call_allowance: self.config.call_allowance,
+            call_allowance: self.config.client.operation_timeout,
             metadata: Some(MetadataSettings {
                 types: &self.config.types,
                 pacer: &pacer,

@@ -2,7 +2,7 @@
 //! metadata part of a harvest's follow rounds.
 
 use datazone_adapter::SdkDataZone;
-use datazone_adapter::client::{ClientSettings, lambda_config};
+use datazone_adapter::client::lambda_config;
 use datazone_runs::Error;
 use metadata_status::config::MetadataStatusConfig;
 use metadata_status::handler::MetadataStatus;
@@ -17,7 +17,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
 /// The handler on clients built once, from Lambda's environment.
 async fn handler() -> Result<MetadataStatus<SdkDataZone, S3ReportStore>, Error> {
     let config = MetadataStatusConfig::from_env()?;
-    let aws = lambda_config(&ClientSettings::from_env()?).await;
+    let aws = lambda_config(&config.client).await;
     Ok(MetadataStatus::new(
         SdkDataZone::from_config(&aws),
         S3ReportStore::from_env(&aws)?,

@@ -2,14 +2,15 @@
 //! follow round after follow-runs' part, and a status query, over the
 //! in-memory DataZone and report store.
 
+use datazone_adapter::client::ClientSettings;
 use std::time::Duration;
 
+use datazone_runs::model::harvest::{Harvest, SourceRecord, Stage};
 use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::{AssetActivity, ReportStore};
 use datazone_runs::testing::{FakeDataZone, MemoryReportStore, domain, metadata_run, source};
 use datazone_runs::usecase::harvest::follow::{FollowRound, RoundPart, follow_part};
-use datazone_runs::usecase::harvest::record::{Harvest, SourceRecord, Stage};
 use datazone_runs::usecase::harvest::start::{StartRound, start_round};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::polling::PollingPolicy;
@@ -32,7 +33,7 @@ fn config() -> MetadataStatusConfig {
         concurrency: 4,
         types: vec![MetadataGenerationType::BusinessDescriptions],
         rate: 1000.0,
-        call_allowance: Duration::from_secs(5),
+        client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
         report_prefix: "harvests/".into(),
     }
 }
@@ -84,7 +85,7 @@ async fn run_succeeded(fake: &FakeDataZone, store: &MemoryReportStore) {
         then_metadata: true,
     };
     follow_part(fake, &mut harvest, &round, runs).await;
-    assert_eq!(harvest.sources[0].stage, Stage::GeneratingMetadata);
+    assert_eq!(harvest.sources[0].tracking.stage, Stage::GeneratingMetadata);
     store.save(KEY, &harvest).await.unwrap();
 }
 

@@ -1,22 +1,27 @@
-//! `POLL_MIN_WAIT_SECONDS`, `POLL_MAX_WAIT_SECONDS`, `METRICS_NAMESPACE`.
+//! `POLL_MIN_WAIT_SECONDS`, `POLL_MAX_WAIT_SECONDS`, `METRICS_NAMESPACE`,
+//! and the client's timeouts.
 
+use datazone_adapter::client::ClientSettings;
 use datazone_runs::Error;
-use datazone_runs::settings::env_string;
 use datazone_runs::usecase::polling::PollingPolicy;
+use function_runtime::env;
 
 use crate::metrics;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunStatusConfig {
     pub polling: PollingPolicy,
+    /// The DataZone client's timeouts.
+    pub client: ClientSettings,
     pub metrics_namespace: String,
 }
 
 impl RunStatusConfig {
     pub fn from_env() -> Result<Self, Error> {
         Ok(Self {
-            polling: PollingPolicy::from_env()?,
-            metrics_namespace: env_string("METRICS_NAMESPACE", metrics::DEFAULT_NAMESPACE),
+            polling: env::polling()?,
+            client: ClientSettings::from_env()?,
+            metrics_namespace: env::text(&metrics::METRICS_NAMESPACE),
         })
     }
 }

@@ -2,6 +2,7 @@
 //! normalized run outcome.
 
 use datazone_adapter::SdkDataZone;
+use datazone_adapter::client::lambda_config;
 use datazone_runs::Error;
 use run_status::config::RunStatusConfig;
 use run_status::handler::RunStatus;
@@ -15,5 +16,6 @@ async fn main() -> Result<(), lambda_runtime::Error> {
 /// The handler on a client built once, from Lambda's environment.
 async fn handler() -> Result<RunStatus<SdkDataZone>, Error> {
     let config = RunStatusConfig::from_env()?;
-    Ok(RunStatus::new(SdkDataZone::from_env().await?, config))
+    let aws = lambda_config(&config.client).await;
+    Ok(RunStatus::new(SdkDataZone::from_config(&aws), config))
 }

@@ -6,9 +6,14 @@ use serde_json::{Value, json};
 
 use datazone_runs::model::outcome::OutcomeClass;
 use datazone_runs::model::timestamp::Timestamp;
+use datazone_runs::settings::Text;
 use datazone_runs::usecase::status::RunOutcome;
 
-pub const DEFAULT_NAMESPACE: &str = "DataZoneIngestion";
+/// The CloudWatch namespace of the metrics.
+pub const METRICS_NAMESPACE: Text = Text {
+    name: "METRICS_NAMESPACE",
+    default: "DataZoneIngestion",
+};
 
 /// One EMF document for a finished data source run: its asset counts,
 /// duration, and a 0/1 count per outcome, by domain and data source.

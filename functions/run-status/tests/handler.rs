@@ -1,6 +1,9 @@
 //! The run-status handler: events and queries, read once, then the run;
 //! a finished data source run's log line and metrics.
 
+use std::time::Duration;
+
+use datazone_adapter::client::ClientSettings;
 use datazone_runs::model::outcome::OutcomeClass;
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::model::timestamp::Timestamp;
@@ -22,6 +25,7 @@ fn run_status<'a>(
         fake,
         RunStatusConfig {
             polling: PollingPolicy::new(10, 600).unwrap(),
+            client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
             metrics_namespace: "Test".into(),
         },
         metrics,

@@ -7,11 +7,13 @@ use datazone_adapter::client::ClientSettings;
 use datazone_runs::Error;
 use datazone_runs::model::ids::{DataSourceId, DomainId, ProjectId};
 use datazone_runs::settings::{
-    as_configuration_error, env_domain, env_flag, env_list, env_number, env_rate, env_string,
-    env_value,
+    EXECUTION_TIMEOUT_SECONDS, INCLUDE_DISABLED_SOURCES, LIST_REQUESTS_PER_SECOND, MAX_POLLS,
+    REPORT_PREFIX, SOURCE_SELECTION, START_CONCURRENCY, START_REQUESTS_PER_SECOND,
+    START_RETRY_DEADLINE_SECONDS, as_configuration_error,
 };
-use datazone_runs::usecase::polling::{PollingPolicy, ensure_fits_execution};
+use datazone_runs::usecase::polling::ensure_fits_execution;
 use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
+use function_runtime::env;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StartRunsConfig {
@@ -27,8 +29,9 @@ pub struct StartRunsConfig {
     pub list_rate: f64,
     /// How long a start failing with a retryable error is retried.
     pub retry_deadline: Duration,
-    /// Time one DataZone call may take (the client's operation timeout).
-    pub call_allowance: Duration,
+    /// The DataZone client's timeouts; its operation timeout is the time
+    /// one call may take.
+    pub client: ClientSettings,
     /// Key prefix of harvest records in the report bucket.
     pub report_prefix: String,
 }
@@ -37,26 +40,18 @@ pub struct StartRunsConfig {
 /// (`MAX_POLLS` checks at `POLL_MAX_WAIT_SECONDS`, and the start retry
 /// deadline) must fit in it, or nothing is started.
 fn ensure_harvest_fits_execution(retry_deadline_seconds: u64) -> Result<(), Error> {
-    if env_value("EXECUTION_TIMEOUT_SECONDS").is_none() {
+    let Some(execution_timeout) = env::number_if_set(&EXECUTION_TIMEOUT_SECONDS)? else {
         return Ok(());
-    }
+    };
     ensure_fits_execution(
-        &PollingPolicy::from_env()?,
-        PollingPolicy::max_polls_from_env()?,
+        &env::polling()?,
+        env::number(&MAX_POLLS)?,
         retry_deadline_seconds,
-        env_number("EXECUTION_TIMEOUT_SECONDS", 0, 1, 31_536_000)?,
+        execution_timeout,
     )
 }
 
 impl StartRunsConfig {
-    pub const DEFAULT_CONCURRENCY: usize = 4;
-    /// Under half of StartDataSourceRun's documented 20 a second ("Quotas
-    /// for Amazon DataZone"): the quota is the account's, shared with others.
-    pub const DEFAULT_START_RATE: f64 = 8.0;
-    /// Under half of ListDataSources' documented 20 a second.
-    pub const DEFAULT_LIST_RATE: f64 = 8.0;
-    pub const DEFAULT_RETRY_DEADLINE_SECONDS: u64 = 900;
-
     /// `DATAZONE_DOMAIN_ID`, the selection (see `selection_from_env`),
     /// `START_CONCURRENCY`, `START_REQUESTS_PER_SECOND`,
     /// `LIST_REQUESTS_PER_SECOND`, `START_RETRY_DEADLINE_SECONDS`,
@@ -64,22 +59,17 @@ impl StartRunsConfig {
     /// harvest could outlast `EXECUTION_TIMEOUT_SECONDS`
     /// (`ensure_harvest_fits_execution`).
     pub fn from_env() -> Result<Self, Error> {
-        let retry_deadline_seconds = env_number(
-            "START_RETRY_DEADLINE_SECONDS",
-            Self::DEFAULT_RETRY_DEADLINE_SECONDS,
-            0,
-            86_400,
-        )?;
+        let retry_deadline_seconds = env::number(&START_RETRY_DEADLINE_SECONDS)?;
         ensure_harvest_fits_execution(retry_deadline_seconds)?;
         Ok(Self {
-            domain: env_domain()?,
+            domain: env::domain()?,
             selection: selection_from_env()?,
-            concurrency: env_number("START_CONCURRENCY", Self::DEFAULT_CONCURRENCY, 1, 20)?,
-            start_rate: env_rate("START_REQUESTS_PER_SECOND", Self::DEFAULT_START_RATE)?,
-            list_rate: env_rate("LIST_REQUESTS_PER_SECOND", Self::DEFAULT_LIST_RATE)?,
+            concurrency: env::number(&START_CONCURRENCY)?,
+            start_rate: env::rate(&START_REQUESTS_PER_SECOND)?,
+            list_rate: env::rate(&LIST_REQUESTS_PER_SECOND)?,
             retry_deadline: Duration::from_secs(retry_deadline_seconds),
-            call_allowance: ClientSettings::from_env()?.operation_timeout,
-            report_prefix: env_string("REPORT_PREFIX", "harvests/"),
+            client: ClientSettings::from_env()?,
+            report_prefix: env::text(&REPORT_PREFIX),
         })
     }
 }
@@ -92,12 +82,12 @@ impl StartRunsConfig {
 fn selection_from_env() -> Result<Option<Selection>, Error> {
     let filter = || -> Result<SourceFilter, Error> {
         Ok(SourceFilter {
-            types: env_list("SOURCE_TYPES"),
-            name: env_value("SOURCE_NAME_PATTERN"),
-            include_disabled: env_flag("INCLUDE_DISABLED_SOURCES", false)?,
+            types: env::list("SOURCE_TYPES"),
+            name: env::text_if_set("SOURCE_NAME_PATTERN"),
+            include_disabled: env::flag(&INCLUDE_DISABLED_SOURCES)?,
         })
     };
-    let selection = match env_string("SOURCE_SELECTION", "data-sources").as_str() {
+    let selection = match env::text(&SOURCE_SELECTION).as_str() {
         "data-sources" => Selection::Sources(ids("DATA_SOURCE_IDS", |field, id| {
             DataSourceId::parse(field, id)
         })?),
@@ -128,7 +118,7 @@ fn ids<T>(
     variable: &str,
     parse: impl Fn(&str, String) -> Result<T, Error>,
 ) -> Result<Vec<T>, Error> {
-    env_list(variable)
+    env::list(variable)
         .into_iter()
         .map(|id| parse(variable, id).map_err(as_configuration_error))
         .collect()

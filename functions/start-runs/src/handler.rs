@@ -71,7 +71,7 @@ impl<D: DataZone, S: ReportStore> Handler for StartRuns<D, S> {
                     concurrency: self.config.concurrency,
                     pacer: &start_pacer,
                     budget: Budget::lasting(work_time),
-                    call_allowance: self.config.call_allowance,
+                    call_allowance: self.config.client.operation_timeout,
                     retry_deadline: self.config.retry_deadline,
                 },
             };

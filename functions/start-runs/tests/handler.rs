@@ -1,12 +1,13 @@
 //! The start-runs handler: its inputs, the selection, and one start step
 //! over the in-memory DataZone and report store.
 
+use datazone_adapter::client::ClientSettings;
 use std::time::Duration;
 
+use datazone_runs::model::harvest::{Outcome, Stage};
 use datazone_runs::model::ids::ProjectId;
 use datazone_runs::port::ReportStore;
 use datazone_runs::testing::{FakeDataZone, MemoryReportStore, domain, source};
-use datazone_runs::usecase::harvest::record::{SourceOutcome, Stage};
 use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation, invoke};
@@ -30,7 +31,7 @@ fn config() -> StartRunsConfig {
         start_rate: 1000.0,
         list_rate: 1000.0,
         retry_deadline: Duration::from_secs(600),
-        call_allowance: Duration::from_secs(5),
+        client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
         report_prefix: "harvests/".into(),
     }
 }
@@ -242,20 +243,22 @@ async fn a_step_starts_the_selection_and_saves_the_harvest() {
         })
     );
     let harvest = store.load(KEY).await.unwrap().unwrap();
-    let sources: Vec<(&str, Stage, Option<SourceOutcome>)> = harvest
+    let sources: Vec<(&str, Stage, Option<Outcome>)> = harvest
         .sources
         .iter()
-        .map(|s| (s.data_source_id.as_str(), s.stage, s.outcome))
+        .map(|s| {
+            (
+                s.data_source_id.as_str(),
+                s.tracking.stage,
+                s.tracking.outcome,
+            )
+        })
         .collect();
     assert_eq!(
         sources,
         [
             ("ds_orders", Stage::Following, None),
-            (
-                "ds_clicks",
-                Stage::Done,
-                Some(SourceOutcome::QuotaExhausted)
-            )
+            ("ds_clicks", Stage::Done, Some(Outcome::QuotaExhausted))
         ]
     );
     assert_eq!(

@@ -40,7 +40,7 @@ pub(crate) fn parameter_args(command: &mut Command, parameters: &[(String, Strin
 /// functions' principals to `folder`, and returns the seed's path and each
 /// function's access key and environment (`{binary: {accessKeyId,
 /// environment}}`).
-pub(crate) fn deploy_locally(
+pub fn deploy_locally(
     template: &Path,
     seed_in: &Path,
     parameters: &[(String, String)],

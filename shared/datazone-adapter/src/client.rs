@@ -21,7 +21,7 @@ use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
 
 use datazone_runs::Error;
-use datazone_runs::settings::env_number;
+use datazone_runs::settings::Number;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientSettings {
@@ -31,30 +31,44 @@ pub struct ClientSettings {
     pub attempt_timeout: Duration,
 }
 
+/// The whole DataZone call, all retries included.
+pub const DATAZONE_OPERATION_TIMEOUT_SECONDS: Number<u64> = Number {
+    name: "DATAZONE_OPERATION_TIMEOUT_SECONDS",
+    default: 30,
+    min: 1,
+    max: 900,
+};
+/// One attempt of a DataZone call; at most the operation timeout.
+pub const DATAZONE_ATTEMPT_TIMEOUT_SECONDS: Number<u64> = Number {
+    name: "DATAZONE_ATTEMPT_TIMEOUT_SECONDS",
+    default: 10,
+    min: 1,
+    max: 900,
+};
+
 impl ClientSettings {
-    /// `DATAZONE_OPERATION_TIMEOUT_SECONDS` and `DATAZONE_ATTEMPT_TIMEOUT_SECONDS`
-    /// bound every AWS call of the process (DataZone's and the report store's).
-    pub const DEFAULT_OPERATION_TIMEOUT_SECONDS: u64 = 30;
-    pub const DEFAULT_ATTEMPT_TIMEOUT_SECONDS: u64 = 10;
+    pub fn new(operation_timeout: Duration, attempt_timeout: Duration) -> Self {
+        Self {
+            operation_timeout,
+            attempt_timeout,
+        }
+    }
 
     /// `DATAZONE_OPERATION_TIMEOUT_SECONDS` and `DATAZONE_ATTEMPT_TIMEOUT_SECONDS`.
     pub fn from_env() -> Result<Self, Error> {
-        let operation = env_number(
-            "DATAZONE_OPERATION_TIMEOUT_SECONDS",
-            Self::DEFAULT_OPERATION_TIMEOUT_SECONDS,
-            1,
-            900,
-        )?;
-        let attempt = env_number(
-            "DATAZONE_ATTEMPT_TIMEOUT_SECONDS",
-            Self::DEFAULT_ATTEMPT_TIMEOUT_SECONDS.min(operation),
-            1,
-            operation,
-        )?;
-        Ok(Self {
-            operation_timeout: Duration::from_secs(operation),
-            attempt_timeout: Duration::from_secs(attempt),
-        })
+        let value = |setting: &Number<u64>| std::env::var(setting.name).ok();
+        let operation =
+            DATAZONE_OPERATION_TIMEOUT_SECONDS.read(value(&DATAZONE_OPERATION_TIMEOUT_SECONDS))?;
+        let attempt = Number {
+            default: DATAZONE_ATTEMPT_TIMEOUT_SECONDS.default.min(operation),
+            max: operation,
+            ..DATAZONE_ATTEMPT_TIMEOUT_SECONDS
+        }
+        .read(value(&DATAZONE_ATTEMPT_TIMEOUT_SECONDS))?;
+        Ok(Self::new(
+            Duration::from_secs(operation),
+            Duration::from_secs(attempt),
+        ))
     }
 }
 

@@ -28,7 +28,6 @@ use crate::answers::{
     asset_statistics, data_source_run, lineage_import_status, map_sdk_error,
     metadata_generation_run, run_error, target, type_stat, unexpected_answer,
 };
-use crate::client::ClientSettings;
 
 /// DataZone through the AWS SDK; cheap to clone (the client is shared).
 #[derive(Debug, Clone)]
@@ -44,13 +43,6 @@ impl SdkDataZone {
     /// A client from the shared AWS configuration; built once per process.
     pub fn from_config(shared: &aws_config::SdkConfig) -> Self {
         Self::new(Client::new(shared))
-    }
-
-    /// A client from the Lambda environment and this project's timeout
-    /// settings ([`client::lambda_config`]); built once per process.
-    pub async fn from_env() -> Result<Self, Error> {
-        let settings = ClientSettings::from_env()?;
-        Ok(Self::from_config(&client::lambda_config(&settings).await))
     }
 }
 

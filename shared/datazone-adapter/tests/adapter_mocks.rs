@@ -18,6 +18,7 @@ use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::DateTime;
 use aws_smithy_types::body::SdkBody;
 use datazone_adapter::SdkDataZone;
+use datazone_runs::model::harvest::StartedAs;
 use datazone_runs::model::ids::{
     DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize,
 };
@@ -26,9 +27,9 @@ use datazone_runs::model::run::{
     DataSourceErrorType, DataSourceRun, DataSourceRunStatus, LineageImportStatus,
 };
 use datazone_runs::port::{DataZone, StartRunRequest};
+use datazone_runs::usecase::harvest::start::start_unless_active;
 use datazone_runs::usecase::pace::Pacer;
 use datazone_runs::usecase::pages::{Limits, ListRunsRequest, list_data_source_runs};
-use datazone_runs::usecase::start::{StartAction, start_unless_active};
 
 fn domain() -> DomainId {
     DomainId::parse("domainId", "dzd_sales2026").unwrap()
@@ -241,7 +242,7 @@ async fn the_starter_sends_the_pinned_client_token_of_its_trigger() {
     let (action, run) = start_unless_active(&datazone, "exec-1", &domain(), &source(), &pacer)
         .await
         .unwrap();
-    assert_eq!((action, run.id.as_str()), (StartAction::Started, "run9"));
+    assert_eq!((action, run.id.as_str()), (StartedAs::Started, "run9"));
     assert_eq!(start.num_calls(), 1, "one start, with the pinned token");
     assert_eq!(
         listing.num_calls(),

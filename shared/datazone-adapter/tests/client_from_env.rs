@@ -5,8 +5,16 @@
 
 use clap::Parser;
 use datazone_adapter::SdkDataZone;
+use datazone_adapter::client::{ClientSettings, lambda_config};
+use datazone_runs::Error;
 use datazone_runs::model::ids::{DataSourceRunId, DomainId};
 use datazone_runs::port::DataZone;
+
+/// The client as each function's `main` builds it.
+async fn from_env() -> Result<SdkDataZone, Error> {
+    let settings = ClientSettings::from_env()?;
+    Ok(SdkDataZone::from_config(&lambda_config(&settings).await))
+}
 
 #[tokio::test]
 async fn aws_endpoint_url_datazone_points_the_functions_at_the_emulator() {
@@ -26,7 +34,7 @@ async fn aws_endpoint_url_datazone_points_the_functions_at_the_emulator() {
         std::env::set_var("DATAZONE_OPERATION_TIMEOUT_SECONDS", "5");
         std::env::set_var("DATAZONE_ATTEMPT_TIMEOUT_SECONDS", "2");
     }
-    let datazone = SdkDataZone::from_env().await.unwrap();
+    let datazone = from_env().await.unwrap();
     let error = datazone
         .get_data_source_run(
             &DomainId::parse("domainId", "dzd_sales2026").unwrap(),
@@ -59,7 +67,7 @@ async fn aws_endpoint_url_datazone_points_the_functions_at_the_emulator() {
         std::env::set_var("AWS_ENDPOINT_URL", failing.endpoint());
         std::env::set_var("AWS_MAX_ATTEMPTS", "2");
     }
-    let error = SdkDataZone::from_env()
+    let error = from_env()
         .await
         .unwrap()
         .get_data_source_run(
@@ -80,7 +88,7 @@ async fn aws_endpoint_url_datazone_points_the_functions_at_the_emulator() {
     );
 
     unsafe { std::env::set_var("DATAZONE_ATTEMPT_TIMEOUT_SECONDS", "6") };
-    let error = SdkDataZone::from_env().await.unwrap_err();
+    let error = from_env().await.unwrap_err();
     assert_eq!(
         error.name(),
         "InvalidConfiguration",

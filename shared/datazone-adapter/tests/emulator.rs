@@ -4,14 +4,12 @@ use aws_sdk_datazone::config::{BehaviorVersion, Credentials, Region};
 use clap::Parser;
 use datazone_adapter::SdkDataZone;
 use datazone_local::Options;
+use datazone_runs::model::harvest::{Harvest, Outcome, SourceRecord, Stage, StartedAs};
 use datazone_runs::model::ids::{
     DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize,
 };
 use datazone_runs::model::run::{DataSourceRun, DataSourceRunStatus};
 use datazone_runs::port::{DataZone, StartRunRequest};
-use datazone_runs::usecase::harvest::record::{
-    Harvest, SourceOutcome, SourceRecord, Stage, StartedAs,
-};
 use datazone_runs::usecase::harvest::start::{StartRound, start_round};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::pages::{
@@ -152,7 +150,7 @@ async fn the_starter_never_starts_twice_against_the_emulator() {
     let stages: Vec<_> = first
         .sources
         .iter()
-        .map(|s| (s.stage, s.started_as))
+        .map(|s| (s.tracking.stage, s.started_as))
         .collect();
     assert_eq!(
         stages,
@@ -163,9 +161,9 @@ async fn the_starter_never_starts_twice_against_the_emulator() {
         ]
     );
     let missing = &first.sources[2];
-    assert_eq!(missing.outcome, Some(SourceOutcome::NotStarted));
+    assert_eq!(missing.tracking.outcome, Some(Outcome::NotStarted));
     assert_eq!(
-        missing.error.as_ref().unwrap().name,
+        missing.tracking.error.as_ref().unwrap().name,
         "DataZone.ResourceNotFoundException"
     );
     let mut again = harvest();

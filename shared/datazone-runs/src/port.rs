@@ -11,12 +11,12 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::model::data_source::{DataSourceSummary, ProjectSummary};
+use crate::model::harvest::Harvest;
 use crate::model::ids::{
     DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize, ProjectId,
 };
 use crate::model::metadata_run::{MetadataGenerationRun, MetadataGenerationType};
 use crate::model::run::{DataSourceRun, DataSourceRunStatus};
-use crate::usecase::harvest::record::Harvest;
 
 /// StartDataSourceRun.
 #[derive(Debug, Clone, PartialEq, Eq)]

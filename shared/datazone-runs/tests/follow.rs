@@ -6,15 +6,13 @@
 use std::time::Duration;
 
 use datazone_runs::Error;
+use datazone_runs::model::harvest::{Harvest, Outcome, SourceRecord, Stage};
 use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::AssetActivity;
 use datazone_runs::testing::{FakeDataZone, domain, source};
 use datazone_runs::usecase::harvest::follow::{
     FollowProgress, FollowRound, MetadataSettings, RoundPart, follow_part,
-};
-use datazone_runs::usecase::harvest::record::{
-    AssetOutcome, Harvest, SourceOutcome, SourceRecord, Stage,
 };
 use datazone_runs::usecase::harvest::start::{StartRound, start_round};
 use datazone_runs::usecase::pace::{Budget, Pacer};
@@ -80,8 +78,8 @@ fn stats(added: i32, failed: i32) -> AssetStatistics {
     }
 }
 
-fn outcomes(harvest: &Harvest) -> Vec<Option<SourceOutcome>> {
-    harvest.sources.iter().map(|s| s.outcome).collect()
+fn outcomes(harvest: &Harvest) -> Vec<Option<Outcome>> {
+    harvest.sources.iter().map(|s| s.tracking.outcome).collect()
 }
 
 #[tokio::test]
@@ -108,8 +106,8 @@ async fn each_run_is_followed_to_its_own_final_status() {
         [
             None,
             None,
-            Some(SourceOutcome::PartiallySucceeded),
-            Some(SourceOutcome::Failed)
+            Some(Outcome::PartiallySucceeded),
+            Some(Outcome::Failed)
         ]
     );
     assert_eq!(harvest.sources[2].asset_statistics, Some(stats(3, 2)));
@@ -127,10 +125,7 @@ async fn each_run_is_followed_to_its_own_final_status() {
     );
     assert_eq!(
         outcomes(&harvest)[..2],
-        [
-            Some(SourceOutcome::Succeeded),
-            Some(SourceOutcome::Succeeded)
-        ]
+        [Some(Outcome::Succeeded), Some(Outcome::Succeeded)]
     );
     // A finished run is read once: 4 + 2 + 1 reads.
     assert_eq!(fake.calls("GetDataSourceRun"), 7);
@@ -148,13 +143,19 @@ async fn a_run_still_going_after_max_polls_is_given_up_on_alone() {
     let progress = follow(&fake, &mut harvest, false).await;
     assert_eq!(progress.pending, 0);
     let given_up = &harvest.sources[0];
-    assert_eq!(given_up.outcome, Some(SourceOutcome::PollingLimitReached));
-    assert_eq!(given_up.checks, 5);
     assert_eq!(
-        given_up.error.as_ref().unwrap().message,
+        given_up.tracking.outcome,
+        Some(Outcome::PollingLimitReached)
+    );
+    assert_eq!(given_up.tracking.checks, 5);
+    assert_eq!(
+        given_up.tracking.error.as_ref().unwrap().message,
         "data source run still REQUESTED after 5 checks; stopped following it"
     );
-    assert_eq!(harvest.sources[1].outcome, Some(SourceOutcome::Succeeded));
+    assert_eq!(
+        harvest.sources[1].tracking.outcome,
+        Some(Outcome::Succeeded)
+    );
 }
 
 #[tokio::test]
@@ -165,14 +166,14 @@ async fn an_unknown_status_ends_that_source_only() {
     let progress = follow(&fake, &mut harvest, false).await;
     assert_eq!(progress.pending, 1);
     let unknown = &harvest.sources[0];
-    assert_eq!(unknown.outcome, Some(SourceOutcome::UnknownStatus));
-    let error = unknown.error.as_ref().unwrap();
+    assert_eq!(unknown.tracking.outcome, Some(Outcome::UnknownStatus));
+    let error = unknown.tracking.error.as_ref().unwrap();
     assert_eq!(error.name, "UnknownRunStatus");
     assert_eq!(
         error.message,
-        "DataZone reported status PAUSED this version does not know"
+        "DataZone reported data source run status PAUSED this version does not know"
     );
-    assert_eq!(harvest.sources[1].stage, Stage::Following);
+    assert_eq!(harvest.sources[1].tracking.stage, Stage::Following);
 }
 
 #[tokio::test]
@@ -183,23 +184,26 @@ async fn a_failing_check_is_retried_next_round_unless_it_cannot_mend() {
     fake.fail_checks_of("run-1", Some(Error::AccessDenied("not a member".into())));
     let progress = follow(&fake, &mut harvest, false).await;
     assert_eq!(progress.pending, 1);
-    assert_eq!(harvest.sources[0].stage, Stage::Following);
+    assert_eq!(harvest.sources[0].tracking.stage, Stage::Following);
     assert_eq!(
-        harvest.sources[0].error.as_ref().unwrap().name,
+        harvest.sources[0].tracking.error.as_ref().unwrap().name,
         "DataZone.ThrottlingException"
     );
     let denied = &harvest.sources[1];
-    assert_eq!(denied.outcome, Some(SourceOutcome::CheckFailed));
+    assert_eq!(denied.tracking.outcome, Some(Outcome::CheckFailed));
     assert_eq!(
-        denied.error.as_ref().unwrap().name,
+        denied.tracking.error.as_ref().unwrap().name,
         "DataZone.AccessDeniedException"
     );
     fake.fail_checks_of("run-0", None);
     fake.finish_run("run-0", "SUCCESS", stats(1, 0));
     follow(&fake, &mut harvest, false).await;
-    assert_eq!(harvest.sources[0].outcome, Some(SourceOutcome::Succeeded));
     assert_eq!(
-        harvest.sources[0].error, None,
+        harvest.sources[0].tracking.outcome,
+        Some(Outcome::Succeeded)
+    );
+    assert_eq!(
+        harvest.sources[0].tracking.error, None,
         "the check's error is cleared"
     );
 }
@@ -211,16 +215,22 @@ async fn run_checks_failing_retryably_end_at_max_polls() {
     fake.fail_checks_of("run-0", Some(Error::InternalServer("oops".into())));
     for round in 1..=4 {
         let progress = follow(&fake, &mut harvest, false).await;
-        assert_eq!(harvest.sources[0].checks, round, "one check a round");
-        assert_eq!(harvest.sources[0].outcome, None, "retried after {round}");
+        assert_eq!(
+            harvest.sources[0].tracking.checks, round,
+            "one check a round"
+        );
+        assert_eq!(
+            harvest.sources[0].tracking.outcome, None,
+            "retried after {round}"
+        );
         assert_eq!(progress.next_wait_seconds, 10, "the shortest wait");
     }
     follow(&fake, &mut harvest, false).await;
     let source = &harvest.sources[0];
-    assert_eq!(source.checks, 5);
-    assert_eq!(source.outcome, Some(SourceOutcome::CheckFailed));
+    assert_eq!(source.tracking.checks, 5);
+    assert_eq!(source.tracking.outcome, Some(Outcome::CheckFailed));
     assert_eq!(
-        source.error.as_ref().unwrap().name,
+        source.tracking.error.as_ref().unwrap().name,
         "DataZone.InternalServerException"
     );
 }
@@ -247,7 +257,7 @@ async fn a_round_out_of_time_checks_nothing_and_asks_for_no_wait() {
         }
     );
     assert_eq!(fake.calls("GetDataSourceRun"), 0);
-    assert_eq!(harvest.sources[0].checks, 0);
+    assert_eq!(harvest.sources[0].tracking.checks, 0);
 }
 
 fn activity(asset: &str, status: &str) -> AssetActivity {
@@ -284,21 +294,21 @@ async fn metadata_generation_follows_what_successful_runs_imported() {
         "new metadata runs: the shortest wait"
     );
     // Only the failed run's source is done.
-    assert_eq!(harvest.sources[1].stage, Stage::Done);
+    assert_eq!(harvest.sources[1].tracking.stage, Stage::Done);
     assert!(harvest.sources[1].metadata.is_empty());
     let a = &harvest.sources[0];
-    assert_eq!(a.stage, Stage::GeneratingMetadata);
-    assert_eq!(a.outcome, Some(SourceOutcome::Succeeded));
+    assert_eq!(a.tracking.stage, Stage::GeneratingMetadata);
+    assert_eq!(a.tracking.outcome, Some(Outcome::Succeeded));
     let assets: Vec<(&str, Stage)> = a
         .metadata
         .iter()
-        .map(|asset| (asset.asset_id.as_str(), asset.stage))
+        .map(|asset| (asset.asset_id.as_str(), asset.tracking.stage))
         .collect();
     assert_eq!(
         assets,
         [("ast_1", Stage::Following), ("ast_3", Stage::Done)]
     );
-    assert_eq!(a.metadata[1].outcome, Some(AssetOutcome::NotStarted));
+    assert_eq!(a.metadata[1].tracking.outcome, Some(Outcome::NotStarted));
     assert_eq!(fake.metadata_run_ids(), ["mg-0", "mg-1"]);
     // The next round finishes them; nothing is started twice.
     fake.set_metadata_status("mg-0", "SUCCEEDED");
@@ -306,16 +316,16 @@ async fn metadata_generation_follows_what_successful_runs_imported() {
     let progress = follow(&fake, &mut harvest, true).await;
     assert_eq!(progress.pending, 0);
     assert_eq!(
-        harvest.sources[0].metadata[0].outcome,
-        Some(AssetOutcome::Succeeded)
+        harvest.sources[0].metadata[0].tracking.outcome,
+        Some(Outcome::Succeeded)
     );
     assert_eq!(
-        harvest.sources[2].metadata[0].outcome,
-        Some(AssetOutcome::Failed)
+        harvest.sources[2].metadata[0].tracking.outcome,
+        Some(Outcome::Failed)
     );
     assert_eq!(
-        harvest.sources[2].outcome,
-        Some(SourceOutcome::PartiallySucceeded),
+        harvest.sources[2].tracking.outcome,
+        Some(Outcome::PartiallySucceeded),
         "metadata generation does not change the run's outcome"
     );
     assert_eq!(fake.calls("StartMetadataGenerationRun"), 3);
@@ -344,7 +354,10 @@ async fn assets_whose_listing_is_throttled_are_listed_next_round() {
     let progress = follow(&fake, &mut harvest, true).await;
     let a = &harvest.sources[0];
     assert!(!a.assets_listed, "to be listed again");
-    assert!(a.error.is_none(), "a retryable failure is not the source's");
+    assert!(
+        a.tracking.error.is_none(),
+        "a retryable failure is not the source's"
+    );
     assert_eq!((progress.pending, progress.next_wait_seconds), (1, 10));
     fake.fail_activities_of("run-0", None);
     follow(&fake, &mut harvest, true).await;
@@ -360,10 +373,10 @@ async fn assets_that_cannot_be_listed_end_the_source_with_its_outcome() {
     let progress = follow(&fake, &mut harvest, true).await;
     let a = &harvest.sources[0];
     assert_eq!(progress.pending, 0);
-    assert_eq!(a.stage, Stage::Done);
-    assert_eq!(a.outcome, Some(SourceOutcome::Succeeded));
+    assert_eq!(a.tracking.stage, Stage::Done);
+    assert_eq!(a.tracking.outcome, Some(Outcome::Succeeded));
     assert_eq!(
-        a.error.as_ref().unwrap().name,
+        a.tracking.error.as_ref().unwrap().name,
         "DataZone.AccessDeniedException"
     );
     assert!(a.metadata.is_empty());
@@ -377,16 +390,19 @@ async fn a_throttled_metadata_start_is_retried_and_starts_once() {
     fake.fail_metadata_generation_for("ast_1", Error::Throttling("slow down".into()));
     let progress = follow(&fake, &mut harvest, true).await;
     let asset = &harvest.sources[0].metadata[0];
-    assert_eq!(asset.stage, Stage::ToStart);
-    assert_eq!(asset.outcome, None);
+    assert_eq!(asset.tracking.stage, Stage::ToStart);
+    assert_eq!(asset.tracking.outcome, None);
     assert_eq!(
-        asset.error.as_ref().unwrap().name,
+        asset.tracking.error.as_ref().unwrap().name,
         "DataZone.ThrottlingException"
     );
     assert_eq!((progress.pending, progress.next_wait_seconds), (1, 10));
     fake.stop_failing_metadata_generation_for("ast_1");
     follow(&fake, &mut harvest, true).await;
-    assert_eq!(harvest.sources[0].metadata[0].stage, Stage::Following);
+    assert_eq!(
+        harvest.sources[0].metadata[0].tracking.stage,
+        Stage::Following
+    );
     assert_eq!(fake.metadata_run_ids(), ["mg-0"]);
 }
 
@@ -399,16 +415,16 @@ async fn metadata_checks_failing_retryably_end_at_max_polls() {
     for round in 1..=4 {
         let progress = follow(&fake, &mut harvest, true).await;
         let asset = &harvest.sources[0].metadata[0];
-        assert_eq!(asset.checks, round, "one check a round");
-        assert_eq!(asset.outcome, None, "retried after {round} checks");
+        assert_eq!(asset.tracking.checks, round, "one check a round");
+        assert_eq!(asset.tracking.outcome, None, "retried after {round} checks");
         assert_eq!(progress.next_wait_seconds, 10, "the shortest wait");
     }
     follow(&fake, &mut harvest, true).await;
     let asset = &harvest.sources[0].metadata[0];
-    assert_eq!(asset.checks, 5);
-    assert_eq!(asset.outcome, Some(AssetOutcome::CheckFailed));
+    assert_eq!(asset.tracking.checks, 5);
+    assert_eq!(asset.tracking.outcome, Some(Outcome::CheckFailed));
     assert_eq!(
-        asset.error.as_ref().unwrap().name,
+        asset.tracking.error.as_ref().unwrap().name,
         "DataZone.InternalServerException"
     );
 }
@@ -421,9 +437,9 @@ async fn a_metadata_check_refused_ends_the_asset_at_once() {
     fake.fail_checks_of("mg-0", Some(Error::AccessDenied("no".into())));
     follow(&fake, &mut harvest, true).await;
     let asset = &harvest.sources[0].metadata[0];
-    assert_eq!(asset.checks, 1);
-    assert_eq!(asset.outcome, Some(AssetOutcome::CheckFailed));
-    assert_eq!(harvest.sources[0].stage, Stage::Done);
+    assert_eq!(asset.tracking.checks, 1);
+    assert_eq!(asset.tracking.outcome, Some(Outcome::CheckFailed));
+    assert_eq!(harvest.sources[0].tracking.stage, Stage::Done);
 }
 
 #[tokio::test]
@@ -442,23 +458,29 @@ async fn a_metadata_run_in_an_unknown_status_or_past_max_polls_ends_alone() {
     fake.set_metadata_status("mg-0", "PAUSED");
     follow(&fake, &mut harvest, true).await;
     let assets = &harvest.sources[0].metadata;
-    assert_eq!(assets[0].outcome, Some(AssetOutcome::UnknownStatus));
+    assert_eq!(assets[0].tracking.outcome, Some(Outcome::UnknownStatus));
     assert_eq!(
-        assets[0].error.as_ref().unwrap().name,
+        assets[0].tracking.error.as_ref().unwrap().name,
         "UnknownMetadataGenerationStatus"
     );
-    assert_eq!(assets[1].stage, Stage::Following);
+    assert_eq!(assets[1].tracking.stage, Stage::Following);
     for _ in 0..4 {
         follow(&fake, &mut harvest, true).await;
     }
     let assets = &harvest.sources[0].metadata;
-    assert_eq!(assets[1].outcome, Some(AssetOutcome::PollingLimitReached));
     assert_eq!(
-        assets[1].error.as_ref().unwrap().message,
-        "still IN_PROGRESS after 5 checks"
+        assets[1].tracking.outcome,
+        Some(Outcome::PollingLimitReached)
     );
-    assert_eq!(harvest.sources[0].stage, Stage::Done);
-    assert_eq!(harvest.sources[0].outcome, Some(SourceOutcome::Succeeded));
+    assert_eq!(
+        assets[1].tracking.error.as_ref().unwrap().message,
+        "metadata generation run still IN_PROGRESS after 5 checks; stopped following it"
+    );
+    assert_eq!(harvest.sources[0].tracking.stage, Stage::Done);
+    assert_eq!(
+        harvest.sources[0].tracking.outcome,
+        Some(Outcome::Succeeded)
+    );
 }
 
 #[tokio::test]
@@ -481,7 +503,7 @@ async fn the_runs_part_and_the_metadata_part_share_a_round_between_two_steps() {
     .await;
     assert_eq!(runs.pending, 2);
     assert_eq!(runs.next_wait_seconds, 40, "b, 45 s old");
-    assert_eq!(harvest.sources[0].stage, Stage::GeneratingMetadata);
+    assert_eq!(harvest.sources[0].tracking.stage, Stage::GeneratingMetadata);
     assert_eq!(fake.calls("ListDataSourceRunActivities"), 0);
     assert!(fake.metadata_run_ids().is_empty());
     // The metadata part: lists and starts; no run is checked; its wait is
@@ -545,7 +567,7 @@ async fn without_metadata_a_runs_part_ends_a_successful_source() {
     )
     .await;
     assert_eq!(progress.pending, 0);
-    assert_eq!(harvest.sources[0].stage, Stage::Done);
+    assert_eq!(harvest.sources[0].tracking.stage, Stage::Done);
 }
 
 #[tokio::test]

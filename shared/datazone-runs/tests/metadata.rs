@@ -5,7 +5,7 @@ use datazone_runs::model::ids::{DataSourceRunId, ProjectId};
 use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::port::AssetActivity;
 use datazone_runs::testing::{FakeDataZone, domain};
-use datazone_runs::usecase::metadata::{
+use datazone_runs::usecase::harvest::metadata::{
     EnrichedAsset, MetadataPlan, enriched_assets, start_asset_metadata,
 };
 use datazone_runs::usecase::pace::Pacer;

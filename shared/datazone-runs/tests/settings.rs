@@ -1,16 +1,13 @@
-//! Settings read from the environment. The only test of this binary: it
-//! sets variables, and no other thread of the process reads them meanwhile.
+//! Settings read from the values a deployment gives them: trimmed, checked
+//! against their bounds, and named when refused.
 
 use datazone_runs::Error;
 use datazone_runs::settings::{
-    as_configuration_error, env_domain, env_flag, env_list, env_number, env_rate, env_string,
-    env_value,
+    Flag, Number, Rate, Text, as_configuration_error, defaults, list, present,
 };
 
-fn set(variable: &str, value: &str) {
-    // SAFETY: this binary's one test runs alone; no other thread reads or
-    // writes the environment while it does.
-    unsafe { std::env::set_var(variable, value) }
+fn given(value: &str) -> Option<String> {
+    Some(value.to_owned())
 }
 
 fn reason(error: Error) -> (String, String) {
@@ -20,70 +17,90 @@ fn reason(error: Error) -> (String, String) {
     }
 }
 
+const NUMBER: Number<u64> = Number {
+    name: "DZ_TEST_NUMBER",
+    default: 30,
+    min: 1,
+    max: 900,
+};
+const RATE: Rate = Rate {
+    name: "DZ_TEST_RATE",
+    default: 8.0,
+};
+const FLAG: Flag = Flag {
+    name: "DZ_TEST_FLAG",
+    default: true,
+};
+const TEXT: Text = Text {
+    name: "DZ_TEST_TEXT",
+    default: "default",
+};
+
 #[test]
-fn values_are_trimmed_checked_and_named_when_refused() {
-    // A value: trimmed; blank counts as unset.
-    set("DZ_TEST_VALUE", "  orders \n");
-    set("DZ_TEST_BLANK", "   ");
-    assert_eq!(env_value("DZ_TEST_VALUE").as_deref(), Some("orders"));
-    assert_eq!(env_value("DZ_TEST_BLANK"), None);
-    assert_eq!(env_value("DZ_TEST_UNSET"), None);
-    assert_eq!(env_string("DZ_TEST_VALUE", "x"), "orders");
-    assert_eq!(env_string("DZ_TEST_BLANK", "default"), "default");
+fn values_are_trimmed_and_blank_is_unset() {
+    assert_eq!(present(given("  orders \n")).as_deref(), Some("orders"));
+    assert_eq!(present(given("   ")), None);
+    assert_eq!(present(None), None);
+    assert_eq!(TEXT.read(given(" orders ")), "orders");
+    assert_eq!(TEXT.read(given("  ")), "default");
+    assert_eq!(TEXT.read(None), "default");
+}
 
-    // Whole numbers: the bounds are inclusive; outside them, or not a
-    // number, the variable is named.
-    set("DZ_TEST_LOW", "1");
-    set("DZ_TEST_HIGH", "900");
-    set("DZ_TEST_BELOW", "0");
-    set("DZ_TEST_ABOVE", "901");
-    set("DZ_TEST_WORD", "ten");
-    assert_eq!(env_number("DZ_TEST_UNSET", 30_u64, 1, 900).unwrap(), 30);
-    assert_eq!(env_number("DZ_TEST_LOW", 30_u64, 1, 900).unwrap(), 1);
-    assert_eq!(env_number("DZ_TEST_HIGH", 30_u64, 1, 900).unwrap(), 900);
-    for variable in ["DZ_TEST_BELOW", "DZ_TEST_ABOVE", "DZ_TEST_WORD"] {
-        let (named, why) = reason(env_number(variable, 30_u64, 1, 900).unwrap_err());
-        assert_eq!(named, variable);
+#[test]
+fn whole_numbers_keep_to_their_inclusive_bounds() {
+    assert_eq!(NUMBER.read(None).unwrap(), 30);
+    assert_eq!(NUMBER.read(given(" ")).unwrap(), 30);
+    assert_eq!(NUMBER.read(given("1")).unwrap(), 1);
+    assert_eq!(NUMBER.read(given("900")).unwrap(), 900);
+    assert_eq!(NUMBER.read_set(None).unwrap(), None);
+    assert_eq!(NUMBER.read_set(given("7")).unwrap(), Some(7));
+    for refused in ["0", "901", "ten"] {
+        let (named, why) = reason(NUMBER.read(given(refused)).unwrap_err());
+        assert_eq!(named, "DZ_TEST_NUMBER");
         assert!(why.contains("from 1 to 900"), "{why}");
+        assert!(NUMBER.read_set(given(refused)).is_err());
     }
+}
 
-    // Rates: a finite number above zero.
-    set("DZ_TEST_RATE", "0.5");
-    assert_eq!(env_rate("DZ_TEST_RATE", 8.0).unwrap(), 0.5);
-    assert_eq!(env_rate("DZ_TEST_UNSET", 8.0).unwrap(), 8.0);
-    for (variable, value) in [
-        ("DZ_TEST_RATE_ZERO", "0"),
-        ("DZ_TEST_RATE_NEGATIVE", "-2"),
-        ("DZ_TEST_RATE_INFINITE", "inf"),
-        ("DZ_TEST_RATE_NAN", "NaN"),
-    ] {
-        set(variable, value);
-        let (named, why) = reason(env_rate(variable, 8.0).unwrap_err());
-        assert_eq!(named, variable);
+#[test]
+fn rates_are_finite_and_above_zero() {
+    assert_eq!(RATE.read(given("0.5")).unwrap(), 0.5);
+    assert_eq!(RATE.read(None).unwrap(), 8.0);
+    for refused in ["0", "-2", "inf", "NaN", "fast"] {
+        let (named, why) = reason(RATE.read(given(refused)).unwrap_err());
+        assert_eq!(named, "DZ_TEST_RATE");
         assert!(why.contains("above 0"), "{why}");
     }
+}
 
-    // Flags: exactly true or false.
-    set("DZ_TEST_TRUE", "true");
-    set("DZ_TEST_FALSE", "false");
-    set("DZ_TEST_YES", "yes");
-    assert!(env_flag("DZ_TEST_TRUE", false).unwrap());
-    assert!(!env_flag("DZ_TEST_FALSE", true).unwrap());
-    assert!(env_flag("DZ_TEST_UNSET", true).unwrap());
-    assert!(!env_flag("DZ_TEST_UNSET", false).unwrap());
+#[test]
+fn flags_are_exactly_true_or_false() {
+    assert!(FLAG.read(given("true")).unwrap());
+    assert!(!FLAG.read(given("false")).unwrap());
+    assert!(FLAG.read(None).unwrap());
+    let off = Flag {
+        default: false,
+        ..FLAG
+    };
+    assert!(!off.read(None).unwrap());
     assert_eq!(
-        reason(env_flag("DZ_TEST_YES", false).unwrap_err()).0,
-        "DZ_TEST_YES"
+        reason(FLAG.read(given("yes")).unwrap_err()).0,
+        "DZ_TEST_FLAG"
     );
+}
 
-    // Lists: commas or white space between items, empty items dropped.
-    set("DZ_TEST_LIST", "ds_a, ds_b,,ds_c\tds_d ");
-    assert_eq!(env_list("DZ_TEST_LIST"), ["ds_a", "ds_b", "ds_c", "ds_d"]);
-    assert!(env_list("DZ_TEST_UNSET").is_empty());
-    assert!(env_list("DZ_TEST_BLANK").is_empty());
+#[test]
+fn lists_split_on_commas_or_white_space() {
+    assert_eq!(
+        list(given("ds_a, ds_b,,ds_c\tds_d ")),
+        ["ds_a", "ds_b", "ds_c", "ds_d"]
+    );
+    assert!(list(None).is_empty());
+    assert!(list(given("  ")).is_empty());
+}
 
-    // An input error about a value read from a variable becomes a
-    // configuration error naming it; other errors pass through.
+#[test]
+fn an_input_error_about_a_setting_names_it_as_configuration() {
     let input = Error::InvalidInput {
         field: "DZ_TEST_LIST".into(),
         reason: "not an id".into(),
@@ -94,12 +111,23 @@ fn values_are_trimmed_checked_and_named_when_refused() {
     );
     let other = Error::ReportRefused("denied".into());
     assert_eq!(as_configuration_error(other).name(), "Report.Refused");
+}
 
-    // The configured domain: none when unset, checked when set.
-    set("DATAZONE_DOMAIN_ID", " ");
-    assert_eq!(env_domain().unwrap(), None);
-    set("DATAZONE_DOMAIN_ID", "dzd_sales2026");
-    assert_eq!(env_domain().unwrap().unwrap().as_str(), "dzd_sales2026");
-    set("DATAZONE_DOMAIN_ID", "not a domain");
-    assert_eq!(reason(env_domain().unwrap_err()).0, "DATAZONE_DOMAIN_ID");
+#[test]
+fn every_default_is_written_as_a_deployment_writes_it() {
+    let defaults = defaults();
+    let default = |name: &str| {
+        defaults
+            .iter()
+            .find(|(setting, _)| *setting == name)
+            .map(|(_, value)| value.as_str())
+    };
+    assert_eq!(default("START_REQUESTS_PER_SECOND"), Some("8"));
+    assert_eq!(default("GENERATE_METADATA"), Some("false"));
+    assert_eq!(default("MAX_POLLS"), Some("45"));
+    assert_eq!(default("REPORT_PREFIX"), Some("harvests/"));
+    let mut names: Vec<&str> = defaults.iter().map(|(name, _)| *name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), defaults.len(), "each setting once");
 }

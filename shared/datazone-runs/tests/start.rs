@@ -5,10 +5,8 @@
 use std::time::Duration;
 
 use datazone_runs::Error;
+use datazone_runs::model::harvest::{Harvest, Outcome, SourceRecord, Stage, StartedAs};
 use datazone_runs::testing::{FakeDataZone, domain, run, source};
-use datazone_runs::usecase::harvest::record::{
-    Harvest, SourceOutcome, SourceRecord, Stage, StartedAs,
-};
 use datazone_runs::usecase::harvest::start::{
     StartProgress, StartRound, backoff_seconds, jittered, start_round,
 };
@@ -39,7 +37,11 @@ async fn round(fake: &FakeDataZone, harvest: &mut Harvest) -> StartProgress {
 }
 
 fn run_ids(harvest: &Harvest) -> Vec<Option<String>> {
-    harvest.sources.iter().map(|s| s.run_id.clone()).collect()
+    harvest
+        .sources
+        .iter()
+        .map(|s| s.run_id.as_deref().map(str::to_owned))
+        .collect()
 }
 
 #[tokio::test]
@@ -63,7 +65,7 @@ async fn starts_every_source_once_and_follows_it() {
         ]
     );
     for record in &harvest.sources {
-        assert_eq!(record.stage, Stage::Following);
+        assert_eq!(record.tracking.stage, Stage::Following);
         assert_eq!(record.started_as, Some(StartedAs::Started));
         assert_eq!(record.project_id.as_deref(), Some("prj_salesdata"));
     }
@@ -178,15 +180,15 @@ async fn a_refused_start_ends_the_source_and_not_the_others() {
     let progress = round(&fake, &mut harvest).await;
     assert_eq!(progress.remaining, 0);
     let refused = &harvest.sources[1];
-    assert_eq!(refused.stage, Stage::Done);
-    assert_eq!(refused.outcome, Some(SourceOutcome::NotStarted));
+    assert_eq!(refused.tracking.stage, Stage::Done);
+    assert_eq!(refused.tracking.outcome, Some(Outcome::NotStarted));
     assert_eq!(
-        refused.error.as_ref().unwrap().name,
+        refused.tracking.error.as_ref().unwrap().name,
         "DataZone.ConflictException"
     );
     assert_eq!(refused.start_attempts, 0);
-    assert_eq!(harvest.sources[0].stage, Stage::Following);
-    assert_eq!(harvest.sources[2].stage, Stage::Following);
+    assert_eq!(harvest.sources[0].tracking.stage, Stage::Following);
+    assert_eq!(harvest.sources[2].tracking.stage, Stage::Following);
 }
 
 #[tokio::test]
@@ -196,10 +198,11 @@ async fn a_spent_daily_quota_skips_the_source() {
     let mut harvest = harvest("exec-1", &["a", "b"]);
     round(&fake, &mut harvest).await;
     let skipped = &harvest.sources[1];
-    assert_eq!(skipped.outcome, Some(SourceOutcome::QuotaExhausted));
-    assert!(!SourceOutcome::QuotaExhausted.is_failure());
+    assert_eq!(skipped.tracking.outcome, Some(Outcome::QuotaExhausted));
+    assert!(!Outcome::QuotaExhausted.is_failure());
     assert!(
         skipped
+            .tracking
             .error
             .as_ref()
             .unwrap()
@@ -220,9 +223,12 @@ async fn a_throttled_start_is_retried_with_the_same_token_until_it_starts() {
         "2 s of backoff, with jitter: {progress:?}"
     );
     let waiting = &harvest.sources[1];
-    assert_eq!((waiting.stage, waiting.start_attempts), (Stage::ToStart, 1));
     assert_eq!(
-        waiting.error.as_ref().unwrap().name,
+        (waiting.tracking.stage, waiting.start_attempts),
+        (Stage::ToStart, 1)
+    );
+    assert_eq!(
+        waiting.tracking.error.as_ref().unwrap().name,
         "DataZone.ThrottlingException"
     );
     // Still throttled: the backoff doubles.
@@ -231,7 +237,7 @@ async fn a_throttled_start_is_retried_with_the_same_token_until_it_starts() {
     fake.stop_failing_starts_of("b");
     let progress = round(&fake, &mut harvest).await;
     assert_eq!(progress.remaining, 0);
-    assert_eq!(harvest.sources[1].stage, Stage::Following);
+    assert_eq!(harvest.sources[1].tracking.stage, Stage::Following);
     assert_eq!(harvest.sources[1].run_id.as_deref(), Some("run-1"));
     assert_eq!(fake.runs().len(), 2, "one run per source");
 }
@@ -267,8 +273,8 @@ async fn a_start_still_failing_at_the_deadline_is_given_up_with_the_reason() {
     let (harvest, progress) = retried_after_three_attempts(59).await;
     assert_eq!(progress.remaining, 0);
     let record = &harvest.sources[0];
-    assert_eq!(record.outcome, Some(SourceOutcome::NotStarted));
-    let error = record.error.as_ref().unwrap();
+    assert_eq!(record.tracking.outcome, Some(Outcome::NotStarted));
+    let error = record.tracking.error.as_ref().unwrap();
     assert_eq!(error.name, "StartGaveUp");
     assert_eq!(
         error.message,
@@ -288,7 +294,7 @@ async fn a_retry_ending_exactly_at_the_deadline_is_still_made() {
         progress.retry_after_seconds
     );
     let record = &harvest.sources[0];
-    assert_eq!((record.outcome, record.start_attempts), (None, 4));
+    assert_eq!((record.tracking.outcome, record.start_attempts), (None, 4));
 }
 
 #[tokio::test]

@@ -10,9 +10,9 @@ use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::operation::get_object::GetObjectError;
 use aws_sdk_s3::primitives::ByteStream;
 use datazone_runs::Error;
+use datazone_runs::model::harvest::Harvest;
 use datazone_runs::port::ReportStore;
-use datazone_runs::settings::env_value;
-use datazone_runs::usecase::harvest::record::Harvest;
+use datazone_runs::settings::present;
 
 /// S3 error codes a retry may mend: InternalError ("retry the request") and
 /// SlowDown ("reducing your request rate"), per "Amazon S3 error best
@@ -61,13 +61,14 @@ impl S3ReportStore {
     /// `REPORT_S3_PATH_STYLE=true` addresses it by path, as an
     /// S3-compatible server on a local address needs.
     pub fn from_env(shared: &aws_config::SdkConfig) -> Result<Self, Error> {
-        let bucket = env_value("REPORT_BUCKET").ok_or_else(|| {
+        let value = |name: &str| present(std::env::var(name).ok());
+        let bucket = value("REPORT_BUCKET").ok_or_else(|| {
             Error::invalid_configuration(
                 "REPORT_BUCKET",
                 "required: the bucket harvest records are written to",
             )
         })?;
-        let path_style = env_value("REPORT_S3_PATH_STYLE").is_some_and(|value| value == "true");
+        let path_style = value("REPORT_S3_PATH_STYLE").is_some_and(|value| value == "true");
         let config = aws_sdk_s3::config::Builder::from(shared)
             .force_path_style(path_style)
             .timeout_config(
@@ -77,7 +78,7 @@ impl S3ReportStore {
                     .build(),
             )
             .build();
-        Ok(Self::new(Client::from_conf(config), bucket).owned_by(env_value("REPORT_BUCKET_OWNER")))
+        Ok(Self::new(Client::from_conf(config), bucket).owned_by(value("REPORT_BUCKET_OWNER")))
     }
 }
 

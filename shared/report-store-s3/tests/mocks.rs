@@ -7,9 +7,9 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::error::NoSuchKey;
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use aws_smithy_types::body::SdkBody;
+use datazone_runs::model::harvest::{Harvest, SourceRecord};
 use datazone_runs::model::ids::{DataSourceId, DomainId};
 use datazone_runs::port::ReportStore;
-use datazone_runs::usecase::harvest::record::{Harvest, SourceRecord};
 use report_store_s3::S3ReportStore;
 
 const KEY: &str = "harvests/dzd_sales2026/exec-1.json";

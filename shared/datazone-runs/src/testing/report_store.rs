@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use crate::Error;
+use crate::model::harvest::Harvest;
 use crate::port::ReportStore;
-use crate::usecase::harvest::record::Harvest;
 
 /// Harvest records in memory, kept as the JSON a real store would hold.
 #[derive(Default)]

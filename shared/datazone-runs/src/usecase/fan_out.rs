@@ -6,17 +6,20 @@ use futures::StreamExt;
 
 /// Runs `work` for every item, at most `concurrency` at once, and returns
 /// the results in the items' order.
-pub async fn fan_out<I, T, F, Fut>(items: I, concurrency: usize, work: F) -> Vec<T>
+///
+/// The futures are all made before this returns, so that neither `work`
+/// nor any closure in `items` is part of the future: a `Send` future could
+/// not be proved when they borrow what the items borrow.
+pub fn fan_out<I, T, F, Fut>(items: I, concurrency: usize, work: F) -> impl Future<Output = Vec<T>>
 where
     I: IntoIterator,
     F: FnMut(I::Item) -> Fut,
     Fut: Future<Output = T>,
 {
-    futures::stream::iter(items)
-        .map(work)
+    let futures: Vec<Fut> = items.into_iter().map(work).collect();
+    futures::stream::iter(futures)
         .buffered(concurrency.max(1))
         .collect()
-        .await
 }
 
 #[cfg(test)]

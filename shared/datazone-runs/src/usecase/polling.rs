@@ -5,7 +5,7 @@
 //! logarithm of its duration until the wait reaches its cap.
 
 use crate::Error;
-use crate::settings::env_number;
+use crate::settings::{POLL_MAX_WAIT_SECONDS, POLL_MIN_WAIT_SECONDS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PollingPolicy {
@@ -14,53 +14,34 @@ pub struct PollingPolicy {
 }
 
 impl PollingPolicy {
-    pub const DEFAULT_MIN_WAIT_SECONDS: u64 = 10;
-    pub const DEFAULT_MAX_WAIT_SECONDS: u64 = 900;
-    /// Checks of one run before it is given up on: 45 waits of 900 s and
-    /// the default retry deadline fit a 12-hour execution
-    /// ([`ensure_fits_execution`]).
-    pub const DEFAULT_MAX_POLLS: u32 = 45;
+    /// The policy of the settings `value` gives by name (`None`: unset).
+    pub fn from_settings(value: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        Self::new(
+            POLL_MIN_WAIT_SECONDS.read(value(POLL_MIN_WAIT_SECONDS.name))?,
+            POLL_MAX_WAIT_SECONDS.read(value(POLL_MAX_WAIT_SECONDS.name))?,
+        )
+    }
 
     pub fn new(min_wait_seconds: u64, max_wait_seconds: u64) -> Result<Self, Error> {
         if min_wait_seconds == 0 {
             return Err(Error::invalid_configuration(
-                "POLL_MIN_WAIT_SECONDS",
+                POLL_MIN_WAIT_SECONDS.name,
                 "must be at least 1",
             ));
         }
         if max_wait_seconds < min_wait_seconds {
             return Err(Error::invalid_configuration(
-                "POLL_MAX_WAIT_SECONDS",
-                format!("must not be below POLL_MIN_WAIT_SECONDS ({min_wait_seconds})"),
+                POLL_MAX_WAIT_SECONDS.name,
+                format!(
+                    "must not be below {} ({min_wait_seconds})",
+                    POLL_MIN_WAIT_SECONDS.name
+                ),
             ));
         }
         Ok(Self {
             min_wait_seconds,
             max_wait_seconds,
         })
-    }
-
-    /// `MAX_POLLS`: checks of one run before it is given up on.
-    pub fn max_polls_from_env() -> Result<u32, Error> {
-        env_number("MAX_POLLS", Self::DEFAULT_MAX_POLLS, 1, 10_000)
-    }
-
-    /// `POLL_MIN_WAIT_SECONDS` and `POLL_MAX_WAIT_SECONDS`.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::new(
-            env_number(
-                "POLL_MIN_WAIT_SECONDS",
-                Self::DEFAULT_MIN_WAIT_SECONDS,
-                1,
-                86_400,
-            )?,
-            env_number(
-                "POLL_MAX_WAIT_SECONDS",
-                Self::DEFAULT_MAX_WAIT_SECONDS,
-                1,
-                86_400,
-            )?,
-        )
     }
 
     /// The one wait rule: no wait once a run is `terminal`, else the wait
@@ -195,12 +176,17 @@ mod tests {
     fn the_defaults_fit_a_twelve_hour_execution_exactly() {
         let policy = PollingPolicy::new(10, 900).unwrap();
         assert_eq!(
-            longest_harvest_seconds(&policy, PollingPolicy::DEFAULT_MAX_POLLS, 900),
+            longest_harvest_seconds(&policy, crate::settings::MAX_POLLS.default, 900),
             TWELVE_HOURS
         );
         assert!(
-            ensure_fits_execution(&policy, PollingPolicy::DEFAULT_MAX_POLLS, 900, TWELVE_HOURS)
-                .is_ok()
+            ensure_fits_execution(
+                &policy,
+                crate::settings::MAX_POLLS.default,
+                900,
+                TWELVE_HOURS
+            )
+            .is_ok()
         );
     }
 

@@ -5,21 +5,32 @@
 //! the next: the shortest wait any run still going calls for, so the end of
 //! every run is noticed within one wait, and the number of rounds grows
 //! with the logarithm of the longest run's duration.
+//!
+//! Data source runs and metadata generation runs are followed by one pass
+//! ([`check_due`]): check what is due, keep what DataZone answered, decide
+//! the outcome and the next wait. What differs between the two kinds is in
+//! their [`FollowedRun`] implementations.
 
+use std::future::Future;
+
+use futures::StreamExt;
 use serde::Serialize;
 
+use crate::Error;
 use crate::error::ErrorReport;
-use crate::model::ids::DataSourceRunId;
+use crate::model::harvest::{
+    AssetRecord, Harvest, Outcome, POLLING_LIMIT_REACHED, SourceRecord, Stage, Tracking,
+    UNKNOWN_METADATA_STATUS, UNKNOWN_RUN_STATUS,
+};
+use crate::model::ids::{DataSourceRunId, DomainId, MetadataGenerationRunId};
+use crate::model::metadata_run::MetadataGenerationRunStatus;
 use crate::model::outcome::{Origin, OutcomeClass};
 use crate::port::DataZone;
-use crate::usecase::fan_out::fan_out;
-use crate::usecase::harvest::enrich::{check_assets, list_assets, start_assets};
-use crate::usecase::harvest::record::{
-    Harvest, POLLING_LIMIT_REACHED, SourceOutcome, SourceRecord, Stage, UNKNOWN_RUN_STATUS,
-};
-use crate::usecase::harvest::round::{Checked, NextWait};
+use crate::usecase::harvest::metadata::{list_assets, start_assets};
+use crate::usecase::harvest::round::NextWait;
 pub use crate::usecase::harvest::round::{FollowRound, MetadataSettings};
-use crate::usecase::status::{RunOutcome, check_run};
+use crate::usecase::polling::PollingPolicy;
+use crate::usecase::status::{MetadataOutcome, RunOutcome, check_metadata_run, check_run};
 
 /// What a follow round left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,31 +65,45 @@ pub async fn follow_part(
     part: RoundPart,
 ) -> FollowProgress {
     let mut next = NextWait(None);
-    match part {
-        RoundPart::Whole => {
-            let then_metadata = round.metadata.is_some();
-            check_runs(datazone, harvest, round, then_metadata, &mut next).await;
-        }
-        RoundPart::Runs { then_metadata } => {
-            check_runs(datazone, harvest, round, then_metadata, &mut next).await;
-        }
+    let domain = harvest.domain_id.clone();
+    let then_metadata = match part {
+        RoundPart::Whole => Some(round.metadata.is_some()),
+        RoundPart::Runs { then_metadata } => Some(then_metadata),
         RoundPart::Metadata {
             runs_next_wait_seconds,
         } => {
             let runs_followed = harvest
                 .sources
                 .iter()
-                .any(|source| source.stage == Stage::Following);
+                .any(|source| source.tracking.stage == Stage::Following);
             if runs_followed {
                 next.at_most(runs_next_wait_seconds);
             }
+            None
         }
+    };
+    if let Some(then_metadata) = then_metadata {
+        let due = harvest
+            .sources
+            .iter_mut()
+            .filter(|source| source.tracking.stage == Stage::Following)
+            .map(|source| SourceRun {
+                source,
+                then_metadata,
+            });
+        check_due(datazone, &domain, due, round, &mut next).await;
     }
     // The runs part leaves metadata generation to the metadata part.
     let takes_metadata = !matches!(part, RoundPart::Runs { .. });
     if let Some(metadata) = round.metadata.as_ref().filter(|_| takes_metadata) {
-        // Runs started in this round are checked in the next.
-        check_assets(datazone, harvest, round, &mut next).await;
+        // Generation runs started in this round are checked in the next.
+        let due = harvest
+            .sources
+            .iter_mut()
+            .flat_map(|source| source.metadata.iter_mut())
+            .filter(|asset| asset.tracking.stage == Stage::Following)
+            .map(|asset| AssetRun { asset });
+        check_due(datazone, &domain, due, round, &mut next).await;
         list_assets(datazone, harvest, round, &mut next).await;
         start_assets(datazone, harvest, round, metadata, &mut next).await;
     }
@@ -86,9 +111,10 @@ pub async fn follow_part(
         let assets_done = source
             .metadata
             .iter()
-            .all(|asset| asset.stage == Stage::Done);
-        if source.stage == Stage::GeneratingMetadata && source.assets_listed && assets_done {
-            source.stage = Stage::Done;
+            .all(|asset| asset.tracking.stage == Stage::Done);
+        if source.tracking.stage == Stage::GeneratingMetadata && source.assets_listed && assets_done
+        {
+            source.tracking.stage = Stage::Done;
         }
     }
     harvest.rounds += 1;
@@ -99,127 +125,249 @@ pub async fn follow_part(
     }
 }
 
-async fn check_runs(
-    datazone: &impl DataZone,
-    harvest: &mut Harvest,
-    round: &FollowRound<'_>,
-    then_metadata: bool,
-    next: &mut NextWait,
-) {
-    let domain = harvest.domain_id.clone();
-    let following: Vec<(usize, Option<String>)> = harvest
-        .sources
-        .iter()
-        .enumerate()
-        .filter(|(_, source)| source.stage == Stage::Following)
-        .map(|(index, source)| (index, source.run_id.clone()))
+/// What DataZone's answer about a run says, for the pass.
+struct Assessment {
+    class: OutcomeClass,
+    /// The status as DataZone wrote it, for messages.
+    status: String,
+    next_wait_seconds: u64,
+}
+
+/// A run the follow pass checks: a data source's run, or an asset's
+/// metadata generation run.
+trait FollowedRun: Send {
+    type RunId: Send + Sync;
+    type Reading: Send;
+    /// The kind of run, in messages.
+    const KIND: &'static str;
+    /// The error name of a status this version does not know.
+    const UNKNOWN_STATUS: &'static str;
+
+    fn tracking(&mut self) -> &mut Tracking;
+    fn run_id(&self) -> Option<&Self::RunId>;
+    /// Reads the run and assesses it.
+    fn read(
+        datazone: &impl DataZone,
+        domain: &DomainId,
+        run: &Self::RunId,
+        polling: &PollingPolicy,
+    ) -> impl Future<Output = Result<Self::Reading, Error>> + Send;
+    /// Keeps what DataZone answered, and says what it means.
+    fn keep(&mut self, reading: Self::Reading) -> Assessment;
+    /// The run ended with `outcome`.
+    fn ended(&mut self, outcome: Outcome);
+}
+
+/// Checks every run `due` once, at most `round.concurrency` at a time, and
+/// records each answer in place; the wait they call for goes to `next`.
+///
+/// The checks are made before the returned future, so that no closure of
+/// `due` is part of it (a `Send` future could not be proved otherwise).
+fn check_due<'a, R: FollowedRun + 'a>(
+    datazone: &'a impl DataZone,
+    domain: &'a DomainId,
+    due: impl Iterator<Item = R>,
+    round: &'a FollowRound<'_>,
+    next: &'a mut NextWait,
+) -> impl Future<Output = ()> + 'a {
+    let checks: Vec<_> = due
+        .map(|run| check_one(datazone, domain, run, round))
         .collect();
-    let checked = fan_out(following, round.concurrency, |(index, run_id)| {
-        let domain = &domain;
-        async move {
-            if !round.budget.allows(round.call_allowance) {
-                return (index, Checked::NotTried);
-            }
-            let run = match DataSourceRunId::parse("runId", run_id.unwrap_or_default()) {
-                Ok(run) => run,
-                Err(error) => return (index, Checked::Failed(error)),
-            };
-            match check_run(datazone, domain, &run, Origin::Query, round.polling).await {
-                Ok(outcome) => (index, Checked::Read(outcome)),
-                Err(error) => (index, Checked::Failed(error)),
-            }
+    async move {
+        let waits: Vec<Option<u64>> = futures::stream::iter(checks)
+            .buffered(round.concurrency.max(1))
+            .collect()
+            .await;
+        for wait in waits.into_iter().flatten() {
+            next.at_most(wait);
         }
-    })
-    .await;
-    for (index, checked) in checked {
-        let source = &mut harvest.sources[index];
-        let outcome = match checked {
-            Checked::NotTried => {
-                next.at_most(0);
-                continue;
-            }
-            Checked::Failed(error) => {
-                source.checks += 1;
-                if error.is_retryable() && source.checks < round.max_polls {
-                    // Checked again after the shortest wait.
-                    source.error = Some(ErrorReport::from(&error));
-                    next.at_most(round.polling.min_wait_seconds);
-                } else {
-                    source.finish(SourceOutcome::CheckFailed, Some(ErrorReport::from(&error)));
-                }
-                continue;
-            }
-            Checked::Read(outcome) => outcome,
-        };
-        source.checks += 1;
-        apply_run(source, outcome, round, then_metadata, next);
     }
 }
 
-fn apply_run(
-    source: &mut SourceRecord,
-    outcome: RunOutcome,
+/// Checks one run: the wait it calls for, `None` once it ended.
+async fn check_one<R: FollowedRun>(
+    datazone: &impl DataZone,
+    domain: &DomainId,
+    mut run: R,
     round: &FollowRound<'_>,
-    then_metadata: bool,
-    next: &mut NextWait,
-) {
-    source.status = Some(outcome.status.clone());
-    source.asset_statistics = Some(outcome.asset_statistics);
-    source.run_error = outcome.error.clone();
-    source.project_id = Some(outcome.project_id.clone());
-    source.duration_seconds = outcome.duration_seconds;
-    source.began_at = Some(outcome.started_at.unwrap_or(outcome.created_at));
-    source.error = None;
-    let finished = match outcome.outcome {
-        OutcomeClass::Succeeded => SourceOutcome::Succeeded,
-        OutcomeClass::PartiallySucceeded => SourceOutcome::PartiallySucceeded,
-        OutcomeClass::Failed | OutcomeClass::Canceled => SourceOutcome::Failed,
+) -> Option<u64> {
+    if !round.budget.allows(round.call_allowance) {
+        return Some(0);
+    }
+    let read = match run.run_id() {
+        Some(id) => R::read(datazone, domain, id, round.polling).await,
+        None => Err(Error::ReportRefused(format!(
+            "the harvest record names no {} to follow",
+            R::KIND
+        ))),
+    };
+    let tracking = run.tracking();
+    tracking.checks += 1;
+    let checks = tracking.checks;
+    let reading = match read {
+        Ok(reading) => reading,
+        Err(error) if error.is_retryable() && checks < round.max_polls => {
+            // Checked again after the shortest wait.
+            tracking.error = Some(ErrorReport::from(&error));
+            return Some(round.polling.min_wait_seconds);
+        }
+        Err(error) => {
+            tracking.finish(Outcome::CheckFailed, Some(ErrorReport::from(&error)));
+            return None;
+        }
+    };
+    let assessment = run.keep(reading);
+    let ended = match assessment.class {
+        OutcomeClass::Succeeded => Outcome::Succeeded,
+        OutcomeClass::PartiallySucceeded => Outcome::PartiallySucceeded,
+        OutcomeClass::Failed => Outcome::Failed,
+        OutcomeClass::Canceled => Outcome::Canceled,
         OutcomeClass::Unknown => {
             let report = ErrorReport {
-                name: UNKNOWN_RUN_STATUS.to_owned(),
+                name: R::UNKNOWN_STATUS.to_owned(),
                 message: format!(
-                    "DataZone reported status {} this version does not know",
-                    outcome.status
+                    "DataZone reported {} status {} this version does not know",
+                    R::KIND,
+                    assessment.status
                 ),
             };
-            source.finish(SourceOutcome::UnknownStatus, Some(report));
-            return;
+            run.tracking().finish(Outcome::UnknownStatus, Some(report));
+            return None;
         }
-        OutcomeClass::InProgress => {
-            if source.checks >= round.max_polls {
-                let report = ErrorReport {
-                    name: POLLING_LIMIT_REACHED.to_owned(),
-                    message: format!(
-                        "data source run still {} after {} checks; stopped following it",
-                        outcome.status, source.checks
-                    ),
-                };
-                source.finish(SourceOutcome::PollingLimitReached, Some(report));
-            } else {
-                next.at_most(outcome.next_wait_seconds);
-            }
-            return;
+        OutcomeClass::InProgress if checks >= round.max_polls => {
+            let report = ErrorReport {
+                name: POLLING_LIMIT_REACHED.to_owned(),
+                message: format!(
+                    "{} still {} after {checks} checks; stopped following it",
+                    R::KIND,
+                    assessment.status
+                ),
+            };
+            run.tracking()
+                .finish(Outcome::PollingLimitReached, Some(report));
+            return None;
         }
+        OutcomeClass::InProgress => return Some(assessment.next_wait_seconds),
     };
-    tracing::info!(
-        data_source_id = %source.data_source_id,
-        run_id = source.run_id.as_deref(),
-        status = %outcome.status,
-        added = outcome.asset_statistics.added,
-        updated = outcome.asset_statistics.updated,
-        failed = outcome.asset_statistics.failed,
-        duration_seconds = outcome.duration_seconds,
-        "data source run finished"
-    );
-    let enrich = then_metadata
-        && matches!(
-            finished,
-            SourceOutcome::Succeeded | SourceOutcome::PartiallySucceeded
+    run.ended(ended);
+    None
+}
+
+/// A source whose data source run is followed.
+struct SourceRun<'a> {
+    source: &'a mut SourceRecord,
+    /// Whether a successful run goes on to metadata generation.
+    then_metadata: bool,
+}
+
+impl FollowedRun for SourceRun<'_> {
+    type RunId = DataSourceRunId;
+    type Reading = RunOutcome;
+    const KIND: &'static str = "data source run";
+    const UNKNOWN_STATUS: &'static str = UNKNOWN_RUN_STATUS;
+
+    fn tracking(&mut self) -> &mut Tracking {
+        &mut self.source.tracking
+    }
+
+    fn run_id(&self) -> Option<&DataSourceRunId> {
+        self.source.run_id.as_ref()
+    }
+
+    fn read(
+        datazone: &impl DataZone,
+        domain: &DomainId,
+        run: &DataSourceRunId,
+        polling: &PollingPolicy,
+    ) -> impl Future<Output = Result<RunOutcome, Error>> + Send {
+        check_run(datazone, domain, run, Origin::Query, polling)
+    }
+
+    fn keep(&mut self, outcome: RunOutcome) -> Assessment {
+        let source = &mut *self.source;
+        source.status = Some(outcome.status.clone());
+        source.asset_statistics = Some(outcome.asset_statistics);
+        source.run_error = outcome.error;
+        source.duration_seconds = outcome.duration_seconds;
+        source.began_at = Some(outcome.started_at.unwrap_or(outcome.created_at));
+        source.tracking.error = None;
+        Assessment {
+            class: outcome.outcome,
+            status: outcome.status.to_string(),
+            next_wait_seconds: outcome.next_wait_seconds,
+        }
+    }
+
+    fn ended(&mut self, outcome: Outcome) {
+        let source = &mut *self.source;
+        let statistics = source.asset_statistics.unwrap_or_default();
+        tracing::info!(
+            data_source_id = %source.data_source_id,
+            run_id = source.run_id.as_ref().map(DataSourceRunId::as_str),
+            status = source.status.as_ref().map(ToString::to_string),
+            added = statistics.added,
+            updated = statistics.updated,
+            failed = statistics.failed,
+            duration_seconds = source.duration_seconds,
+            "data source run finished"
         );
-    source.outcome = Some(finished);
-    source.stage = if enrich {
-        Stage::GeneratingMetadata
-    } else {
-        Stage::Done
-    };
+        let enrich = self.then_metadata
+            && matches!(outcome, Outcome::Succeeded | Outcome::PartiallySucceeded);
+        source.tracking.outcome = Some(outcome);
+        source.tracking.stage = if enrich {
+            Stage::GeneratingMetadata
+        } else {
+            Stage::Done
+        };
+    }
+}
+
+/// An asset whose metadata generation run is followed.
+struct AssetRun<'a> {
+    asset: &'a mut AssetRecord,
+}
+
+impl FollowedRun for AssetRun<'_> {
+    type RunId = MetadataGenerationRunId;
+    type Reading = MetadataOutcome;
+    const KIND: &'static str = "metadata generation run";
+    const UNKNOWN_STATUS: &'static str = UNKNOWN_METADATA_STATUS;
+
+    fn tracking(&mut self) -> &mut Tracking {
+        &mut self.asset.tracking
+    }
+
+    fn run_id(&self) -> Option<&MetadataGenerationRunId> {
+        self.asset.metadata_run_id.as_ref()
+    }
+
+    fn read(
+        datazone: &impl DataZone,
+        domain: &DomainId,
+        run: &MetadataGenerationRunId,
+        polling: &PollingPolicy,
+    ) -> impl Future<Output = Result<MetadataOutcome, Error>> + Send {
+        check_metadata_run(datazone, domain, run, Origin::Query, polling)
+    }
+
+    fn keep(&mut self, outcome: MetadataOutcome) -> Assessment {
+        let asset = &mut *self.asset;
+        let status = outcome
+            .status
+            .as_ref()
+            .map_or("(none)", MetadataGenerationRunStatus::as_str)
+            .to_owned();
+        asset.status = outcome.status;
+        asset.type_stats = outcome.type_stats;
+        asset.tracking.error = None;
+        Assessment {
+            class: outcome.outcome,
+            status,
+            next_wait_seconds: outcome.next_wait_seconds,
+        }
+    }
+
+    fn ended(&mut self, outcome: Outcome) {
+        self.asset.tracking.finish(outcome, None);
+    }
 }

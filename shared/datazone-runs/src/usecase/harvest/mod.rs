@@ -1,14 +1,14 @@
 //! A harvest: one execution's selected sources, started at most once each,
 //! followed to their final status, with metadata generation for what they
-//! imported. Its record ([`record::Harvest`]) is advanced in rounds that
-//! each fit a time budget and the request quotas: [`start::start_round`]
-//! and [`follow::follow_part`]; [`summary::Summary`] is what it came to,
-//! bounded whatever its size. [`steps`] takes the rounds as an execution
-//! does, over a record kept behind the [`crate::port::ReportStore`] port.
+//! imported. Its record ([`crate::model::harvest::Harvest`]) is advanced in
+//! rounds that each fit a time budget and the request quotas:
+//! [`start::start_round`] and [`follow::follow_part`];
+//! [`summary::Summary`] is what it came to, bounded whatever its size.
+//! [`steps`] takes the rounds as an execution does, over a record kept
+//! behind the [`crate::port::ReportStore`] port.
 
-mod enrich;
 pub mod follow;
-pub mod record;
+pub mod metadata;
 mod round;
 pub mod start;
 pub mod steps;

@@ -1,9 +1,7 @@
-//! What a follow round is given, and what its parts share: the wait it
-//! learns, and how one call went.
+//! What a follow round is given, and the wait it learns as it goes.
 
 use std::time::Duration;
 
-use crate::Error;
 use crate::model::metadata_run::MetadataGenerationType;
 use crate::usecase::pace::{Budget, Pacer};
 use crate::usecase::polling::PollingPolicy;
@@ -37,12 +35,4 @@ impl NextWait {
     pub(super) fn at_most(&mut self, seconds: u64) {
         self.0 = Some(self.0.map_or(seconds, |wait| wait.min(seconds)));
     }
-}
-
-/// How one call of a round went.
-pub(super) enum Checked<T> {
-    Read(T),
-    Failed(Error),
-    /// Out of time before it began.
-    NotTried,
 }

@@ -6,6 +6,10 @@
 //! tries again with the same client token, until the retry deadline
 //! passes. Any other failure ends the source at once; a spent daily quota
 //! skips it.
+//!
+//! A source is started only when it has no run active: listing first keeps
+//! the daily quota of runs for real starts and names the active run, which
+//! is then followed instead.
 
 use std::time::Duration;
 
@@ -13,16 +17,16 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::error::ErrorReport;
-use crate::model::ids::DataSourceId;
+use crate::model::harvest::{Harvest, Outcome, START_GAVE_UP, SourceRecord, Stage, StartedAs};
+use crate::model::ids::{DataSourceId, DataSourceRunId, DomainId, ProjectId};
 use crate::model::run::DataSourceRun;
 use crate::model::timestamp::Timestamp;
-use crate::port::DataZone;
+use crate::port::{DataZone, StartRunRequest};
 use crate::usecase::fan_out::fan_out;
-use crate::usecase::harvest::record::{
-    Harvest, START_GAVE_UP, SourceOutcome, SourceRecord, Stage, StartedAs,
-};
 use crate::usecase::pace::{Budget, Pacer};
-use crate::usecase::start::{StartAction, start_unless_active};
+use crate::usecase::pages::find_active_run;
+use crate::usecase::select::Selected;
+use crate::usecase::token::client_token;
 
 /// How one start round goes.
 #[derive(Debug)]
@@ -49,13 +53,6 @@ pub struct StartProgress {
     pub retry_after_seconds: u64,
 }
 
-enum Attempt {
-    Started(StartedAs, Box<DataSourceRun>),
-    Failed(Error),
-    /// Out of time before it began.
-    NotTried,
-}
-
 /// Backoff after `attempts` retryable failures: 2, 4, 8, … up to 60 seconds.
 pub fn backoff_seconds(attempts: u32) -> u64 {
     2_u64.saturating_pow(attempts.min(6)).min(60)
@@ -67,74 +64,129 @@ pub fn jittered(backoff: u64) -> u64 {
     backoff / 2 + fastrand::u64(0..=backoff - backoff / 2)
 }
 
+/// A new harvest of what `selected` holds, every source still to start.
+pub fn new_harvest(trigger_id: &str, domain: &DomainId, selected: Selected) -> Harvest {
+    let sources = selected
+        .sources
+        .into_iter()
+        .map(|source| SourceRecord::to_start(source.id, source.name))
+        .collect();
+    let mut harvest = Harvest::new(trigger_id.to_owned(), domain.clone(), sources);
+    harvest.denied_projects = selected.denied_projects;
+    harvest
+}
+
+/// Starts `data_source` unless it has an active run, with the client token
+/// of `trigger`; the StartDataSourceRun call waits for `pacer`. A conflict
+/// on start means a run became active between the listing and the start,
+/// and that run is the answer.
+pub async fn start_unless_active(
+    datazone: &impl DataZone,
+    trigger: &str,
+    domain: &DomainId,
+    data_source: &DataSourceId,
+    pacer: &Pacer,
+) -> Result<(StartedAs, DataSourceRun), Error> {
+    if let Some(active) = find_active_run(datazone, domain, data_source).await? {
+        return Ok((StartedAs::AlreadyActive, active));
+    }
+    let start = StartRunRequest {
+        domain: domain.clone(),
+        data_source: data_source.clone(),
+        client_token: client_token(trigger, domain, data_source),
+    };
+    pacer.wait().await;
+    match datazone.start_data_source_run(&start).await {
+        Ok(run) => Ok((StartedAs::Started, run)),
+        Err(Error::Conflict(message)) => {
+            match find_active_run(datazone, domain, data_source).await? {
+                Some(active) => Ok((StartedAs::AlreadyActive, active)),
+                None => Err(Error::Conflict(message)),
+            }
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// How one start attempt went, for the round's wait.
+enum Attempted {
+    /// Out of time before it began.
+    NotTried,
+    /// Failed, to retry after this many seconds.
+    Retry(u64),
+    /// Started, or done with (skipped, refused, given up on).
+    Settled,
+}
+
 /// Starts what `harvest` still has to start, within `round`.
 pub async fn start_round(
     datazone: &impl DataZone,
     harvest: &mut Harvest,
     round: &StartRound<'_>,
 ) -> StartProgress {
-    let to_start: Vec<(usize, DataSourceId)> = harvest
-        .sources
-        .iter()
-        .enumerate()
-        .filter(|(_, source)| source.stage == Stage::ToStart)
-        .map(|(index, source)| (index, source.data_source_id.clone()))
-        .collect();
-    let (trigger, domain) = (&harvest.trigger_id, &harvest.domain_id);
-    let attempts = fan_out(
-        to_start,
-        round.concurrency,
-        |(index, data_source)| async move {
-            if !round.budget.allows(round.call_allowance) {
-                return (index, Attempt::NotTried);
-            }
-            let started =
-                start_unless_active(datazone, trigger, domain, &data_source, round.pacer).await;
-            let attempt = match started {
-                Ok((StartAction::AlreadyActive, run)) => {
-                    Attempt::Started(StartedAs::AlreadyActive, Box::new(run))
-                }
-                Ok((_, run)) => Attempt::Started(StartedAs::Started, Box::new(run)),
-                Err(error) => Attempt::Failed(error),
-            };
-            (index, attempt)
-        },
-    )
-    .await;
-    let mut ran_out_of_time = false;
-    let mut retry_after = 0;
+    let (trigger, domain) = (harvest.trigger_id.as_str(), &harvest.domain_id);
     let now = Timestamp::now();
-    for (index, attempt) in attempts {
-        let source = &mut harvest.sources[index];
-        match attempt {
-            Attempt::NotTried => ran_out_of_time = true,
-            Attempt::Started(started_as, run) => {
+    let to_start = harvest
+        .sources
+        .iter_mut()
+        .filter(|source| source.tracking.stage == Stage::ToStart);
+    let attempts = fan_out(to_start, round.concurrency, |source| async move {
+        if !round.budget.allows(round.call_allowance) {
+            return Attempted::NotTried;
+        }
+        let started = start_unless_active(
+            datazone,
+            trigger,
+            domain,
+            &source.data_source_id,
+            round.pacer,
+        )
+        .await
+        .and_then(|(started_as, run)| {
+            let run_id = DataSourceRunId::parse("runId", run.id)?;
+            let project_id = ProjectId::parse("projectId", run.project_id)?;
+            let began_at = run.started_at.unwrap_or(run.created_at);
+            Ok((started_as, run_id, project_id, run.status, began_at))
+        });
+        match started {
+            Ok((started_as, run_id, project_id, status, began_at)) => {
                 tracing::info!(
                     data_source_id = %source.data_source_id,
-                    run_id = %run.id,
+                    run_id = %run_id,
                     started_as = ?started_as,
                     "data source handled"
                 );
-                source.stage = Stage::Following;
+                source.tracking.stage = Stage::Following;
                 source.started_as = Some(started_as);
-                source.began_at = Some(run.started_at.unwrap_or(run.created_at));
-                let run = *run;
-                source.run_id = Some(run.id);
-                source.project_id = Some(run.project_id);
-                source.status = Some(run.status);
+                source.began_at = Some(began_at);
+                source.run_id = Some(run_id);
+                source.project_id = Some(project_id);
+                source.status = Some(status);
+                Attempted::Settled
             }
-            Attempt::Failed(error) => {
-                if let Some(wait) = give_up_or_retry(source, &error, round, now) {
-                    retry_after = retry_after.max(wait);
-                }
-            }
+            Err(error) => match give_up_or_retry(source, &error, round, now) {
+                Some(wait) => Attempted::Retry(wait),
+                None => Attempted::Settled,
+            },
         }
-    }
+    })
+    .await;
+    let ran_out_of_time = attempts
+        .iter()
+        .any(|attempt| matches!(attempt, Attempted::NotTried));
+    let retry_after = attempts
+        .iter()
+        .filter_map(|attempt| match attempt {
+            Attempted::Retry(wait) => Some(*wait),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
     StartProgress {
         remaining: harvest
             .sources
             .iter()
-            .filter(|source| source.stage == Stage::ToStart)
+            .filter(|source| source.tracking.stage == Stage::ToStart)
             .count(),
         retry_after_seconds: if ran_out_of_time { 0 } else { retry_after },
     }
@@ -155,14 +207,15 @@ fn give_up_or_retry(
         "data source not started"
     );
     if matches!(error, Error::ServiceQuotaExceeded(_)) {
-        source.finish(
-            SourceOutcome::QuotaExhausted,
-            Some(ErrorReport::from(error)),
-        );
+        source
+            .tracking
+            .finish(Outcome::QuotaExhausted, Some(ErrorReport::from(error)));
         return None;
     }
     if !error.is_retryable() {
-        source.finish(SourceOutcome::NotStarted, Some(ErrorReport::from(error)));
+        source
+            .tracking
+            .finish(Outcome::NotStarted, Some(ErrorReport::from(error)));
         return None;
     }
     source.start_attempts += 1;
@@ -178,9 +231,9 @@ fn give_up_or_retry(
                 error.name()
             ),
         };
-        source.finish(SourceOutcome::NotStarted, Some(report));
+        source.tracking.finish(Outcome::NotStarted, Some(report));
         return None;
     }
-    source.error = Some(ErrorReport::from(error));
+    source.tracking.error = Some(ErrorReport::from(error));
     Some(jittered(wait))
 }

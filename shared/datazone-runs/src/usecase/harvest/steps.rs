@@ -12,8 +12,7 @@ use crate::Error;
 use crate::model::ids::DomainId;
 use crate::port::{DataZone, ReportStore};
 use crate::usecase::harvest::follow::{FollowRound, RoundPart, follow_part};
-use crate::usecase::harvest::record::{Harvest, SourceRecord};
-use crate::usecase::harvest::start::{StartRound, start_round};
+use crate::usecase::harvest::start::{StartRound, new_harvest, start_round};
 use crate::usecase::harvest::summary::Summary;
 use crate::usecase::pace::{Pacer, StepTime};
 use crate::usecase::select::{Selection, select_sources};
@@ -110,19 +109,7 @@ pub async fn start_step(
                 denied_projects = selected.denied_projects.len(),
                 "data sources selected"
             );
-            let sources = selected
-                .sources
-                .into_iter()
-                .map(|source| SourceRecord::to_start(source.id, source.name))
-                .collect();
-            let mut harvest =
-                Harvest::new(step.trigger_id.to_owned(), step.domain.clone(), sources);
-            harvest.denied_projects = selected
-                .denied_projects
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-            harvest
+            new_harvest(step.trigger_id, step.domain, selected)
         }
     };
     let progress = start_round(datazone, &mut harvest, &step.round).await;

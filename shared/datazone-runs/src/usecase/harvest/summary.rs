@@ -7,9 +7,10 @@
 use serde::Serialize;
 
 use crate::error::ErrorReport;
+use crate::model::harvest::{Harvest, Outcome, Stage};
 use crate::model::ids::DomainId;
+use crate::model::ids::{DataSourceId, DataSourceRunId, ProjectId};
 use crate::model::run::DataSourceRunStatus;
-use crate::usecase::harvest::record::{AssetOutcome, Harvest, SourceOutcome, Stage};
 
 /// Failures listed in a summary; the rest are counted.
 pub const LISTED_FAILURES: usize = 20;
@@ -51,9 +52,9 @@ pub struct AssetCounts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListedFailure {
-    pub data_source_id: String,
-    pub outcome: SourceOutcome,
-    pub run_id: Option<String>,
+    pub data_source_id: DataSourceId,
+    pub outcome: Outcome,
+    pub run_id: Option<DataSourceRunId>,
     pub status: Option<DataSourceRunStatus>,
     /// The automation's error, or the run's own (`errorType: errorDetail`).
     pub error: Option<ErrorReport>,
@@ -69,7 +70,7 @@ pub struct Summary {
     /// Whether any source failed: the execution then fails.
     pub any_failed: bool,
     /// Projects of a whole-domain selection left out: no access to their sources.
-    pub projects_denied: Vec<String>,
+    pub projects_denied: Vec<ProjectId>,
     /// Whether any source partly succeeded or was skipped, or any project
     /// left out: worth a notification.
     pub any_warning: bool,
@@ -104,18 +105,19 @@ impl Summary {
         let mut assets = AssetCounts::default();
         let mut failures = Vec::new();
         for source in &harvest.sources {
-            match source.outcome {
+            match source.tracking.outcome {
                 None => sources.pending += 1,
                 Some(outcome) => {
                     let count = match outcome {
-                        SourceOutcome::Succeeded => &mut sources.succeeded,
-                        SourceOutcome::PartiallySucceeded => &mut sources.partially_succeeded,
-                        SourceOutcome::Failed => &mut sources.failed,
-                        SourceOutcome::NotStarted => &mut sources.not_started,
-                        SourceOutcome::QuotaExhausted => &mut sources.quota_exhausted,
-                        SourceOutcome::PollingLimitReached => &mut sources.polling_limit_reached,
-                        SourceOutcome::CheckFailed => &mut sources.check_failed,
-                        SourceOutcome::UnknownStatus => &mut sources.unknown_status,
+                        Outcome::Succeeded => &mut sources.succeeded,
+                        Outcome::PartiallySucceeded => &mut sources.partially_succeeded,
+                        // DataZone has no canceled data source run.
+                        Outcome::Failed | Outcome::Canceled => &mut sources.failed,
+                        Outcome::NotStarted => &mut sources.not_started,
+                        Outcome::QuotaExhausted => &mut sources.quota_exhausted,
+                        Outcome::PollingLimitReached => &mut sources.polling_limit_reached,
+                        Outcome::CheckFailed => &mut sources.check_failed,
+                        Outcome::UnknownStatus => &mut sources.unknown_status,
                     };
                     *count += 1;
                     if outcome.is_failure() {
@@ -123,21 +125,22 @@ impl Summary {
                     }
                 }
             }
-            if source.stage != Stage::Done && source.outcome.is_some() {
+            if source.tracking.stage != Stage::Done && source.tracking.outcome.is_some() {
                 sources.pending += 1;
             }
             for asset in &source.metadata {
                 assets.assets += 1;
-                let count = match asset.outcome {
+                let count = match asset.tracking.outcome {
                     None => &mut assets.pending,
-                    Some(AssetOutcome::Succeeded) => &mut assets.succeeded,
-                    Some(AssetOutcome::PartiallySucceeded) => &mut assets.partially_succeeded,
-                    Some(AssetOutcome::Failed) => &mut assets.failed,
-                    Some(AssetOutcome::Canceled) => &mut assets.canceled,
-                    Some(AssetOutcome::NotStarted) => &mut assets.not_started,
-                    Some(AssetOutcome::PollingLimitReached) => &mut assets.polling_limit_reached,
-                    Some(AssetOutcome::CheckFailed) => &mut assets.check_failed,
-                    Some(AssetOutcome::UnknownStatus) => &mut assets.unknown_status,
+                    Some(Outcome::Succeeded) => &mut assets.succeeded,
+                    Some(Outcome::PartiallySucceeded) => &mut assets.partially_succeeded,
+                    Some(Outcome::Failed) => &mut assets.failed,
+                    Some(Outcome::Canceled) => &mut assets.canceled,
+                    // A generation is not started for want of quota.
+                    Some(Outcome::NotStarted | Outcome::QuotaExhausted) => &mut assets.not_started,
+                    Some(Outcome::PollingLimitReached) => &mut assets.polling_limit_reached,
+                    Some(Outcome::CheckFailed) => &mut assets.check_failed,
+                    Some(Outcome::UnknownStatus) => &mut assets.unknown_status,
                 };
                 *count += 1;
             }
@@ -147,11 +150,12 @@ impl Summary {
             .into_iter()
             .take(LISTED_FAILURES)
             .map(|source| ListedFailure {
-                data_source_id: source.data_source_id.to_string(),
-                outcome: source.outcome.unwrap_or(SourceOutcome::Failed),
+                data_source_id: source.data_source_id.clone(),
+                outcome: source.tracking.outcome.unwrap_or(Outcome::Failed),
                 run_id: source.run_id.clone(),
                 status: source.status.clone(),
                 error: source
+                    .tracking
                     .error
                     .clone()
                     .or_else(|| {
@@ -191,14 +195,13 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ids::DataSourceId;
-    use crate::usecase::harvest::record::{AssetRecord, SourceRecord};
+    use crate::model::harvest::{AssetRecord, SourceRecord};
 
-    fn source(id: usize, outcome: Option<SourceOutcome>, stage: Stage) -> SourceRecord {
+    fn source(id: usize, outcome: Option<Outcome>, stage: Stage) -> SourceRecord {
         let mut record =
             SourceRecord::to_start(DataSourceId::parse("id", format!("ds_{id}")).unwrap(), None);
-        record.stage = stage;
-        record.outcome = outcome;
+        record.tracking.stage = stage;
+        record.tracking.outcome = outcome;
         record
     }
 
@@ -213,16 +216,16 @@ mod tests {
     #[test]
     fn counts_every_outcome_and_lists_failures_first_found() {
         let mut sources = vec![
-            source(0, Some(SourceOutcome::Succeeded), Stage::Done),
-            source(1, Some(SourceOutcome::PartiallySucceeded), Stage::Done),
-            source(2, Some(SourceOutcome::QuotaExhausted), Stage::Done),
-            source(3, Some(SourceOutcome::Failed), Stage::Done),
-            source(4, Some(SourceOutcome::CheckFailed), Stage::Done),
+            source(0, Some(Outcome::Succeeded), Stage::Done),
+            source(1, Some(Outcome::PartiallySucceeded), Stage::Done),
+            source(2, Some(Outcome::QuotaExhausted), Stage::Done),
+            source(3, Some(Outcome::Failed), Stage::Done),
+            source(4, Some(Outcome::CheckFailed), Stage::Done),
             source(5, None, Stage::Following),
-            source(6, Some(SourceOutcome::Succeeded), Stage::GeneratingMetadata),
+            source(6, Some(Outcome::Succeeded), Stage::GeneratingMetadata),
         ];
         let mut asset = AssetRecord::to_start("ast_1".into(), "orders".into());
-        asset.finish(AssetOutcome::Failed, None);
+        asset.tracking.finish(Outcome::Failed, None);
         sources[6].metadata = vec![asset, AssetRecord::to_start("ast_2".into(), "lines".into())];
         let summary = Summary::of(&harvest(sources), "s3://bucket/key".into());
         assert_eq!(
@@ -259,21 +262,18 @@ mod tests {
 
     #[test]
     fn each_cause_of_a_warning_alone_raises_it() {
-        let succeeded = || source(0, Some(SourceOutcome::Succeeded), Stage::Done);
+        let succeeded = || source(0, Some(Outcome::Succeeded), Stage::Done);
         let flags = |harvest: &Harvest| {
             let summary = Summary::of(harvest, String::new());
             (summary.any_failed, summary.any_warning)
         };
         assert_eq!(flags(&harvest(vec![succeeded()])), (false, false));
-        for outcome in [
-            SourceOutcome::PartiallySucceeded,
-            SourceOutcome::QuotaExhausted,
-        ] {
+        for outcome in [Outcome::PartiallySucceeded, Outcome::QuotaExhausted] {
             let alone = harvest(vec![succeeded(), source(1, Some(outcome), Stage::Done)]);
             assert_eq!(flags(&alone), (false, true), "{outcome:?}");
         }
         let mut denied = harvest(vec![succeeded()]);
-        denied.denied_projects = vec!["prj_other".into()];
+        denied.denied_projects = vec![ProjectId::parse("projectId", "prj_other").unwrap()];
         assert_eq!(flags(&denied), (false, true), "a project not listed");
     }
 
@@ -285,8 +285,8 @@ mod tests {
         let message = "\"\\\u{1}é".repeat(1000);
         let sources = (0..10_000)
             .map(|id| {
-                let mut record = source(id, Some(SourceOutcome::NotStarted), Stage::Done);
-                record.error = Some(ErrorReport {
+                let mut record = source(id, Some(Outcome::NotStarted), Stage::Done);
+                record.tracking.error = Some(ErrorReport {
                     name: "DataZone.AccessDeniedException".into(),
                     message: message.clone(),
                 });

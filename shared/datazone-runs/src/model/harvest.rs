@@ -1,12 +1,15 @@
 //! The record of one harvest: every selected source, how its start went,
 //! how its run went, and the metadata generation for what it imported.
 //! It is the state the rounds advance and, once every source is done, the
-//! full report.
+//! full report. Ids are checked when the record is read back, so a round
+//! never parses one again.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorReport;
-use crate::model::ids::{DataSourceId, DomainId};
+use crate::model::ids::{
+    DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, ProjectId,
+};
 use crate::model::metadata_run::{MetadataGenerationRunStatus, MetadataGenerationTypeStat};
 use crate::model::run::{AssetStatistics, DataSourceRunStatus, RunError};
 use crate::model::timestamp::Timestamp;
@@ -31,7 +34,7 @@ pub struct Harvest {
     /// Projects of a whole-domain selection whose sources could not be
     /// listed (no access): left out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub denied_projects: Vec<String>,
+    pub denied_projects: Vec<ProjectId>,
     /// Follow rounds so far.
     pub rounds: u32,
 }
@@ -51,7 +54,7 @@ impl Harvest {
     pub fn pending(&self) -> usize {
         self.sources
             .iter()
-            .filter(|source| source.stage != Stage::Done)
+            .filter(|source| source.tracking.stage != Stage::Done)
             .count()
     }
 }
@@ -67,14 +70,18 @@ pub enum Stage {
     Done,
 }
 
-/// How a source's harvest ended.
+/// How the harvest of a source, or the metadata generation of an asset,
+/// ended: one vocabulary for both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum SourceOutcome {
+pub enum Outcome {
     Succeeded,
     PartiallySucceeded,
     /// The run failed.
     Failed,
+    /// The run was canceled (metadata generation runs only: DataZone has
+    /// no canceled data source run).
+    Canceled,
     /// The start was refused, or given up on after retries.
     NotStarted,
     /// The data source's runs of the day are spent: skipped, not failed.
@@ -86,8 +93,9 @@ pub enum SourceOutcome {
     UnknownStatus,
 }
 
-impl SourceOutcome {
-    /// Whether the harvest of this source failed (the execution then fails).
+impl Outcome {
+    /// Whether the harvest of a source that ended so failed (the execution
+    /// then fails).
     pub fn is_failure(self) -> bool {
         !matches!(
             self,
@@ -96,12 +104,48 @@ impl SourceOutcome {
     }
 }
 
+/// What a source and an asset both keep of the run followed for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tracking {
+    pub stage: Stage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// What went wrong for the automation, under a stable name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorReport>,
+    /// Status checks of the run so far.
+    #[serde(default)]
+    pub checks: u32,
+}
+
+impl Tracking {
+    /// Nothing started yet.
+    pub fn to_start() -> Self {
+        Self {
+            stage: Stage::ToStart,
+            outcome: None,
+            error: None,
+            checks: 0,
+        }
+    }
+
+    /// Ends it with `outcome`; `error`, when given, replaces the last one.
+    pub fn finish(&mut self, outcome: Outcome, error: Option<ErrorReport>) {
+        self.stage = Stage::Done;
+        self.outcome = Some(outcome);
+        if error.is_some() {
+            self.error = error;
+        }
+    }
+}
+
 /// How a source was started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StartedAs {
     Started,
-    /// A run was already active: it is followed instead.
+    /// A run was already REQUESTED or RUNNING: that run is the one followed.
     AlreadyActive,
 }
 
@@ -111,9 +155,8 @@ pub struct SourceRecord {
     pub data_source_id: DataSourceId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    pub stage: Stage,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<SourceOutcome>,
+    #[serde(flatten)]
+    pub tracking: Tracking,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_as: Option<StartedAs>,
     /// Start calls that failed and may be retried.
@@ -122,9 +165,9 @@ pub struct SourceRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_attempt_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub run_id: Option<String>,
+    pub run_id: Option<DataSourceRunId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
+    pub project_id: Option<ProjectId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DataSourceRunStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,12 +175,6 @@ pub struct SourceRecord {
     /// Why the run itself failed or partly succeeded, as DataZone says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_error: Option<RunError>,
-    /// What went wrong for the automation, under a stable name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorReport>,
-    /// Status checks of the run so far.
-    #[serde(default)]
-    pub checks: u32,
     /// When the run started (or was created): its age decides the wait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub began_at: Option<Timestamp>,
@@ -156,8 +193,7 @@ impl SourceRecord {
         Self {
             data_source_id,
             name,
-            stage: Stage::ToStart,
-            outcome: None,
+            tracking: Tracking::to_start(),
             started_as: None,
             start_attempts: 0,
             first_attempt_at: None,
@@ -166,37 +202,12 @@ impl SourceRecord {
             status: None,
             asset_statistics: None,
             run_error: None,
-            error: None,
-            checks: 0,
             began_at: None,
             duration_seconds: None,
             assets_listed: false,
             metadata: Vec::new(),
         }
     }
-
-    /// Ends the source's harvest with `outcome`.
-    pub fn finish(&mut self, outcome: SourceOutcome, error: Option<ErrorReport>) {
-        self.stage = Stage::Done;
-        self.outcome = Some(outcome);
-        if error.is_some() {
-            self.error = error;
-        }
-    }
-}
-
-/// How an asset's metadata generation ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum AssetOutcome {
-    Succeeded,
-    PartiallySucceeded,
-    Failed,
-    Canceled,
-    NotStarted,
-    PollingLimitReached,
-    CheckFailed,
-    UnknownStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,19 +215,14 @@ pub enum AssetOutcome {
 pub struct AssetRecord {
     pub asset_id: String,
     pub technical_name: String,
-    pub stage: Stage,
+    #[serde(flatten)]
+    pub tracking: Tracking,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<AssetOutcome>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata_run_id: Option<String>,
+    pub metadata_run_id: Option<MetadataGenerationRunId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MetadataGenerationRunStatus>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub type_stats: Vec<MetadataGenerationTypeStat>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorReport>,
-    #[serde(default)]
-    pub checks: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
 }
@@ -226,22 +232,11 @@ impl AssetRecord {
         Self {
             asset_id,
             technical_name,
-            stage: Stage::ToStart,
-            outcome: None,
+            tracking: Tracking::to_start(),
             metadata_run_id: None,
             status: None,
             type_stats: Vec::new(),
-            error: None,
-            checks: 0,
             created_at: None,
-        }
-    }
-
-    pub fn finish(&mut self, outcome: AssetOutcome, error: Option<ErrorReport>) {
-        self.stage = Stage::Done;
-        self.outcome = Some(outcome);
-        if error.is_some() {
-            self.error = error;
         }
     }
 }
