@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-RUNNER = PROJECT / "local" / "flow-runner"
+RUNNER = PROJECT / "local" / "stepfunctions-runner"
 
 # Placeholder values for the parameters that have no default.
 REQUIRED = ["DomainId=dzd_example", "DataSourceIds=ds_example", "ProjectIds=prj_example"]

@@ -56,11 +56,11 @@ install_python_tools() {
   export SAM_CLI_TELEMETRY=0
 }
 
-# The flow runner's npm packages, exactly as package-lock.json says.
+# The state machine runner's npm packages, exactly as package-lock.json says.
 install_node_packages() {
-  local runner="$PROJECT_DIR/local/flow-runner"
+  local runner="$PROJECT_DIR/local/stepfunctions-runner"
   if ! cmp -s "$runner/package-lock.json" "$runner/node_modules/.installed-from-lock" 2>/dev/null; then
-    echo "installing the flow runner's npm packages (aws-local-stepfunctions)" >&2
+    echo "installing the state machine runner's npm packages (aws-local-stepfunctions)" >&2
     npm ci --prefix "$runner" --no-audit --no-fund --loglevel=error
     cp "$runner/package-lock.json" "$runner/node_modules/.installed-from-lock"
   fi

@@ -52,8 +52,8 @@ fn local_template(chain: &LocalChain) -> PathBuf {
     let local = built.with_file_name("template-local.json");
     let status = Command::new("node")
         .arg("--require")
-        .arg(workspace().join("local/flow-runner/polyfill.cjs"))
-        .arg(workspace().join("local/flow-runner/template-local.mjs"))
+        .arg(workspace().join("local/stepfunctions-runner/polyfill.cjs"))
+        .arg(workspace().join("local/stepfunctions-runner/template-local.mjs"))
         .args(["sam-local", "--template"])
         .arg(&built)
         .arg("--out")

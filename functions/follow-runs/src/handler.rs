@@ -6,7 +6,7 @@ use std::time::Duration;
 use datazone_runs::Error;
 use datazone_runs::port::{DataZone, ReportStore};
 use datazone_runs::usecase::harvest::follow::{FollowRound, RoundPart};
-use datazone_runs::usecase::harvest::steps::{FollowReport, follow_step, record_key};
+use datazone_runs::usecase::harvest::steps::{FollowReport, HarvestRecord, follow_step};
 use datazone_runs::usecase::pace::Budget;
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation};
@@ -44,11 +44,6 @@ impl<D: DataZone, S: ReportStore> Handler for FollowRuns<D, S> {
         invocation: &Invocation,
     ) -> Result<FollowReport, Error> {
         let request = FollowRunsRequest::from_payload(payload, &self.config)?;
-        let key = record_key(
-            &self.config.report_prefix,
-            &request.domain,
-            &request.execution_id,
-        );
         let span = tracing::info_span!(
             "follow_runs",
             execution_id = %request.execution_id,
@@ -68,7 +63,12 @@ impl<D: DataZone, S: ReportStore> Handler for FollowRuns<D, S> {
             let part = RoundPart::Runs {
                 then_metadata: self.config.generate_metadata,
             };
-            let report = follow_step(&self.datazone, &self.store, &key, &round, part).await?;
+            let record = HarvestRecord {
+                report_prefix: &self.config.report_prefix,
+                domain: &request.domain,
+                execution_id: &request.execution_id,
+            };
+            let report = follow_step(&self.datazone, &self.store, &record, &round, part).await?;
             tracing::info!(
                 pending = report.pending,
                 next_wait_seconds = report.next_wait_seconds,

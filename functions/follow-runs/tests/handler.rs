@@ -1,9 +1,9 @@
 //! The follow-runs handler: its input, and follow steps over the in-memory
 //! DataZone and report store.
 
-use datazone_adapter::client::ClientSettings;
 use std::time::Duration;
 
+use datazone_adapter::client::ClientSettings;
 use datazone_runs::model::harvest::{Harvest, SourceRecord};
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::ReportStore;
@@ -16,7 +16,7 @@ use follow_runs::handler::FollowRuns;
 use follow_runs::input::FollowRunsRequest;
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation, invoke};
-use function_runtime::testing::{bad_payloads, sample_events};
+use function_runtime::testing::{BadPayload, bad_payloads, sample_events};
 use serde_json::json;
 
 const EXECUTION: &str = "arn:aws:states:us-east-1:123456789012:execution:Ingestion:exec-1";
@@ -132,17 +132,23 @@ async fn bad_input_is_a_typed_error_and_sends_nothing() {
     let fake = FakeDataZone::default();
     let store = MemoryReportStore::default();
     let follower = FollowRuns::new(&fake, &store, config());
-    let mut payloads = bad_payloads();
-    payloads.push(Payload::Json(json!({"executionId": ""})));
-    payloads.push(Payload::Json(
-        json!({"executionId": "x", "reportKey": "../etc"}),
-    ));
-    for payload in payloads {
-        let error = invoke(&follower, payload.clone(), &Invocation::default())
+    let mut cases = bad_payloads();
+    cases.extend([
+        BadPayload::json(json!({}), "executionId"),
+        BadPayload::json(json!({"executionId": ""}), "executionId"),
+        BadPayload::json(json!({"executionId": 7}), "executionId"),
+        BadPayload::json(json!({"executionId": "x", "domainId": "sales"}), "domainId"),
+        BadPayload::json(
+            json!({"executionId": "x", "reportKey": "../etc"}),
+            "reportKey",
+        ),
+    ]);
+    for case in cases {
+        let error = invoke(&follower, case.payload.clone(), &Invocation::default())
             .await
             .map(|_| ())
             .unwrap_err();
-        assert_eq!(error.name(), "InvalidInput", "{payload:?}: {error}");
+        case.assert_refused(&error);
     }
     assert_eq!(fake.all_calls(), 0, "no request is sent");
 }
@@ -150,4 +156,74 @@ async fn bad_input_is_a_typed_error_and_sends_nothing() {
 #[test]
 fn a_step_keeps_more_time_than_a_save_may_take() {
     assert!(follow_runs::handler::TIME_KEPT > report_store_s3::CALL_TIMEOUT);
+}
+
+/// The project's files on `stack` (a backtrace, innermost frame first), as
+/// paths from the workspace root, outermost first, each run of frames in
+/// one file counted once.
+fn files_on(stack: &str) -> Vec<String> {
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap();
+    let package = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<String> = Vec::new();
+    for line in stack.lines().rev() {
+        let Some(location) = line.trim().strip_prefix("at ") else {
+            continue;
+        };
+        let path = location.split(':').next().unwrap_or_default();
+        let path = match path.strip_prefix("./") {
+            Some(relative) => package.join(relative),
+            None => std::path::PathBuf::from(path),
+        };
+        let Ok(file) = path.canonicalize() else {
+            continue;
+        };
+        let Ok(file) = file.strip_prefix(&workspace) else {
+            continue;
+        };
+        let file = file.to_string_lossy().into_owned();
+        if files.last() != Some(&file) {
+            files.push(file);
+        }
+    }
+    files
+}
+
+/// The walk ARCHITECTURE.md lists: the files one FollowRuns request goes
+/// through to reach DataZone's GetDataSourceRun, each entered once. Here
+/// the test stands for `main.rs` and the in-memory DataZone for the
+/// adapter.
+#[tokio::test]
+async fn a_follow_request_reaches_datazone_through_each_file_once() {
+    let fake = FakeDataZone::default();
+    let store = MemoryReportStore::default();
+    started(&fake, &store, &["ds_a"]).await;
+    fake.keep_call_stacks();
+    let follower = FollowRuns::new(&fake, &store, config());
+    invoke(
+        &follower,
+        Payload::Json(json!({"executionId": EXECUTION})),
+        &Invocation::default(),
+    )
+    .await
+    .unwrap();
+    let stack = fake
+        .last_get_run_stack()
+        .expect("GetDataSourceRun was called");
+    let files = files_on(&stack);
+    assert_eq!(
+        files,
+        [
+            "functions/follow-runs/tests/handler.rs",
+            "shared/function-runtime/src/serve.rs",
+            "functions/follow-runs/src/handler.rs",
+            "shared/datazone-runs/src/usecase/harvest/steps.rs",
+            "shared/datazone-runs/src/usecase/harvest/follow.rs",
+            "shared/datazone-runs/src/usecase/status.rs",
+            "shared/datazone-runs/src/testing/mod.rs",
+        ],
+        "{stack}"
+    );
 }

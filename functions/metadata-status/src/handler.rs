@@ -7,7 +7,7 @@ use datazone_runs::Error;
 use datazone_runs::model::outcome::Origin;
 use datazone_runs::port::{DataZone, ReportStore};
 use datazone_runs::usecase::harvest::follow::{FollowRound, MetadataSettings, RoundPart};
-use datazone_runs::usecase::harvest::steps::{FollowReport, follow_step, record_key};
+use datazone_runs::usecase::harvest::steps::{FollowReport, HarvestRecord, follow_step};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::status::{MetadataOutcome, check_metadata_run};
 use function_runtime::payload::Payload;
@@ -54,7 +54,6 @@ impl<D: DataZone, S: ReportStore> MetadataStatus<D, S> {
         runs_next_wait_seconds: u64,
         invocation: &Invocation,
     ) -> Result<FollowReport, Error> {
-        let key = record_key(&self.config.report_prefix, domain, execution_id);
         let work_time = invocation.time_for_work(TIME_KEPT);
         let pacer = Pacer::per_second(self.config.rate);
         let round = FollowRound {
@@ -71,7 +70,12 @@ impl<D: DataZone, S: ReportStore> MetadataStatus<D, S> {
         let part = RoundPart::Metadata {
             runs_next_wait_seconds,
         };
-        let report = follow_step(&self.datazone, &self.store, &key, &round, part).await?;
+        let record = HarvestRecord {
+            report_prefix: &self.config.report_prefix,
+            domain,
+            execution_id,
+        };
+        let report = follow_step(&self.datazone, &self.store, &record, &round, part).await?;
         tracing::info!(
             pending = report.pending,
             next_wait_seconds = report.next_wait_seconds,

@@ -16,7 +16,7 @@ use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation, invoke};
-use function_runtime::testing::{bad_payloads, sample_events};
+use function_runtime::testing::{BadPayload, bad_payloads, sample_events};
 use metadata_status::config::MetadataStatusConfig;
 use metadata_status::handler::MetadataStatus;
 use metadata_status::input::MetadataStatusRequest;
@@ -157,23 +157,34 @@ async fn bad_input_is_a_typed_error_and_sends_nothing() {
     let fake = FakeDataZone::default();
     let store = MemoryReportStore::default();
     let checker = MetadataStatus::new(&fake, &store, config());
-    let mut payloads = bad_payloads();
-    payloads.push(Payload::Json(json!({"executionId": ""})));
-    payloads.push(Payload::Json(
-        json!({"metadataGenerationRunId": "not an id!"}),
-    ));
-    payloads.push(Payload::Json(
-        json!({"metadataGenerationRunId": "mg_1", "executionId": "x"}),
-    ));
-    payloads.push(Payload::Json(
-        json!({"executionId": "x", "runsNextWaitSeconds": -1}),
-    ));
-    for payload in payloads {
-        let error = invoke(&checker, payload.clone(), &Invocation::default())
+    let mut cases = bad_payloads();
+    cases.extend([
+        BadPayload::json(json!({}), "executionId"),
+        BadPayload::json(json!({"executionId": ""}), "executionId"),
+        BadPayload::json(json!({"executionId": "x", "domainId": "sales"}), "domainId"),
+        BadPayload::json(
+            json!({"executionId": "x", "runsNextWaitSeconds": -1}),
+            "runsNextWaitSeconds",
+        ),
+        BadPayload::json(
+            json!({"metadataGenerationRunId": "not an id!"}),
+            "metadataGenerationRunId",
+        ),
+        BadPayload::json(
+            json!({"metadataGenerationRunId": "mg_1", "executionId": "x"}),
+            "executionId",
+        ),
+        BadPayload::json(
+            json!({"metadataGenerationRunId": "mg_1", "domainId": "sales"}),
+            "domainId",
+        ),
+    ]);
+    for case in cases {
+        let error = invoke(&checker, case.payload.clone(), &Invocation::default())
             .await
             .map(|_| ())
             .unwrap_err();
-        assert_eq!(error.name(), "InvalidInput", "{payload:?}: {error}");
+        case.assert_refused(&error);
     }
     assert_eq!(fake.all_calls(), 0, "no request is sent");
 }

@@ -1,11 +1,11 @@
 //! The handler: the status request, read once, then the run it names.
 
+use crate::input::{StatusInput, StatusRequest, read_status_input};
 use datazone_runs::Error;
 use datazone_runs::model::ids::DataSourceRunId;
 use datazone_runs::model::timestamp::Timestamp;
 use datazone_runs::port::DataZone;
 use datazone_runs::usecase::status::{MetadataOutcome, RunOutcome, check_metadata_run};
-use function_runtime::datazone_events::{StatusInput, StatusRequest, read_status_input};
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation};
 use serde::Serialize;

@@ -5,4 +5,5 @@
 
 pub mod config;
 pub mod handler;
+pub mod input;
 pub mod metrics;

@@ -11,11 +11,11 @@ use datazone_runs::testing::{FakeDataZone, metadata_run, run};
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation, invoke};
-use function_runtime::testing::{bad_payloads, sample_events};
+use function_runtime::testing::{BadPayload, bad_payloads, sample_events};
 use run_status::config::RunStatusConfig;
 use run_status::handler::{RunStatus, StatusOutcome};
 use run_status::metrics::RecordedMetrics;
-use serde_json::json;
+use serde_json::{Value, json};
 
 fn run_status<'a>(
     fake: &'a FakeDataZone,
@@ -144,12 +144,53 @@ async fn bad_input_is_a_typed_error_and_sends_nothing() {
     let fake = FakeDataZone::default();
     let metrics = RecordedMetrics::default();
     let handler = run_status(&fake, &metrics);
-    for payload in bad_payloads() {
-        let error = invoke(&handler, payload.clone(), &Invocation::default())
+    let event = |detail_type: Value, detail: Value| {
+        json!({"version": "0", "id": "e-1", "detail-type": detail_type, "source": "aws.datazone",
+               "account": "111122223333", "time": "2026-11-21T10:00:00Z", "region": "eu-west-1",
+               "resources": [], "detail": detail})
+    };
+    let metadata = json!({"metadata": {"id": "r1", "domain": "dzd_a"}});
+    let mut cases = bad_payloads();
+    cases.extend([
+        BadPayload::json(json!({}), "domainId"),
+        BadPayload::json(json!({"domainId": 5, "runId": true}), "domainId"),
+        BadPayload::json(json!({"domainId": "dzd_sales2026"}), "runId"),
+        BadPayload::json(json!({"domainId": "sales", "runId": "r1"}), "domainId"),
+        BadPayload::json(
+            json!({"domainId": "dzd_sales2026", "runId": "bad id!"}),
+            "runId",
+        ),
+        BadPayload::json(json!({"detail-type": "Scheduled Event"}), "source"),
+        BadPayload::json(
+            event(json!("Data Source Run Succeeded"), json!({})),
+            "detail.metadata",
+        ),
+        BadPayload::json(event(json!(7), metadata.clone()), "detail-type"),
+        BadPayload::json(
+            event(json!("Data Source Created"), metadata.clone()),
+            "detail-type",
+        ),
+        BadPayload::json(
+            event(
+                json!("Data Source Run Failed"),
+                json!({"metadata": {"id": "no/slashes", "domain": "dzd_a"}}),
+            ),
+            "detail.metadata.id",
+        ),
+        BadPayload::json(
+            event(
+                json!("Metadata Generation Failed"),
+                json!({"metadata": {"id": "mg1", "domain": "sales"}}),
+            ),
+            "detail.metadata.domain",
+        ),
+    ]);
+    for case in cases {
+        let error = invoke(&handler, case.payload.clone(), &Invocation::default())
             .await
             .map(|_| ())
             .unwrap_err();
-        assert_eq!(error.name(), "InvalidInput", "{payload:?}: {error}");
+        case.assert_refused(&error);
     }
     assert_eq!(fake.all_calls(), 0, "no request is sent");
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use datazone_runs::Error;
 use datazone_runs::port::{DataZone, ReportStore};
 use datazone_runs::usecase::harvest::start::StartRound;
-use datazone_runs::usecase::harvest::steps::{StartReport, StartStep, record_key, start_step};
+use datazone_runs::usecase::harvest::steps::{HarvestRecord, StartReport, StartStep, start_step};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation};
@@ -43,11 +43,6 @@ impl<D: DataZone, S: ReportStore> Handler for StartRuns<D, S> {
         invocation: &Invocation,
     ) -> Result<StartReport, Error> {
         let request = StartRunsRequest::from_payload(payload, &self.config)?;
-        let key = record_key(
-            &self.config.report_prefix,
-            &request.domain,
-            &request.execution_id,
-        );
         let span = tracing::info_span!(
             "start_runs",
             trigger_id = %request.trigger_id,
@@ -62,9 +57,12 @@ impl<D: DataZone, S: ReportStore> Handler for StartRuns<D, S> {
                 Pacer::per_second(self.config.list_rate),
             );
             let step = StartStep {
-                key: &key,
+                record: HarvestRecord {
+                    report_prefix: &self.config.report_prefix,
+                    domain: &request.domain,
+                    execution_id: &request.execution_id,
+                },
                 trigger_id: &request.trigger_id,
-                domain: &request.domain,
                 selection: &request.selection,
                 list_pacer: &list_pacer,
                 round: StartRound {

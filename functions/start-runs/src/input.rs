@@ -5,7 +5,7 @@
 use datazone_runs::Error;
 use datazone_runs::model::ids::{DataSourceId, DomainId, ProjectId};
 use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
-use function_runtime::datazone_events::{is_eventbridge_event, read_event};
+use function_runtime::eventbridge::{is_eventbridge_event, read_event};
 use function_runtime::payload::{Payload, checked_execution_id, domain_or_configured, parse};
 use serde::Deserialize;
 use serde_json::Value;

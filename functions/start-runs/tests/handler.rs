@@ -11,7 +11,7 @@ use datazone_runs::testing::{FakeDataZone, MemoryReportStore, domain, source};
 use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation, invoke};
-use function_runtime::testing::{bad_payloads, sample_events};
+use function_runtime::testing::{BadPayload, bad_payloads, sample_events};
 use serde_json::json;
 use start_runs::config::StartRunsConfig;
 use start_runs::handler::StartRuns;
@@ -235,7 +235,6 @@ async fn a_step_starts_the_selection_and_saves_the_harvest() {
         json!({
             "domainId": "dzd_sales2026",
             "triggerId": EXECUTION,
-            "reportKey": KEY,
             "report": format!("memory://{KEY}"),
             "selected": 2,
             "remaining": 0,
@@ -291,12 +290,35 @@ async fn bad_input_is_a_typed_error_and_sends_nothing() {
     let fake = FakeDataZone::default();
     let store = MemoryReportStore::default();
     let starter = StartRuns::new(&fake, &store, config());
-    for payload in bad_payloads() {
-        let error = invoke(&starter, payload.clone(), &Invocation::default())
+    let mut cases = bad_payloads();
+    cases.extend([
+        BadPayload::json(json!({}), "executionId"),
+        BadPayload::json(json!({"runId": "r1"}), "runId"),
+        BadPayload::json(json!({"executionId": ""}), "executionId"),
+        BadPayload::json(json!({"executionId": "x", "domainId": "sales"}), "domainId"),
+        BadPayload::json(json!({"executionId": "x", "domainId": 5}), "domainId"),
+        BadPayload::json(
+            json!({"executionId": "x", "dataSourceIds": ["bad id!"]}),
+            "dataSourceIds[0]",
+        ),
+        BadPayload::json(
+            json!({"executionId": "x", "dataSourceIds": ["ds"], "allProjects": true}),
+            "dataSourceIds",
+        ),
+        BadPayload::json(json!({"detail-type": "Scheduled Event"}), "source"),
+        BadPayload::json(
+            json!({"detail-type": "Scheduled Event", "source": "aws.datazone", "id": "e",
+                   "detail": {}, "version": "0", "account": "1", "time": "2026-11-21T02:00:00Z",
+                   "region": "eu-west-1", "resources": []}),
+            "detail-type",
+        ),
+    ]);
+    for case in cases {
+        let error = invoke(&starter, case.payload.clone(), &Invocation::default())
             .await
             .map(|_| ())
             .unwrap_err();
-        assert_eq!(error.name(), "InvalidInput", "{payload:?}: {error}");
+        case.assert_refused(&error);
     }
     assert_eq!(fake.all_calls(), 0, "no request is sent");
     assert_eq!(store.saved(KEY), None);

@@ -3,7 +3,7 @@
 //! authorization) for the harvest reports, `cargo lambda watch` serving the Lambda runtime and
 //! Invoke APIs, the function binaries polling that runtime API as they
 //! would in Lambda, and the state machine definition executed by
-//! aws-local-stepfunctions (`local/flow-runner`), whose Lambda tasks go
+//! aws-local-stepfunctions (`local/stepfunctions-runner`), whose Lambda tasks go
 //! through the Invoke API and which holds Step Functions' quotas. The
 //! emulator's EventBridge events reach the run-status function the same way.
 //!
@@ -74,7 +74,7 @@ pub fn log_dir() -> PathBuf {
     workspace().join("target/local-flow-logs")
 }
 
-/// The account every local resource belongs to (`local/flow-runner/template.mjs`'s).
+/// The account every local resource belongs to (`local/stepfunctions-runner/template.mjs`'s).
 pub const LOCAL_ACCOUNT: &str = "123456789012";
 
 /// The Python that runs the local S3 server, with moto installed:

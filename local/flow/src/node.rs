@@ -1,4 +1,4 @@
-//! The flow runner's node scripts (`local/flow-runner`): deploying the
+//! The state machine runner's node scripts (`local/stepfunctions-runner`): deploying the
 //! template locally, and the command every script runs under.
 
 use std::path::{Path, PathBuf};
@@ -9,15 +9,15 @@ use serde_json::Value;
 use crate::workspace;
 
 fn flow_runner() -> PathBuf {
-    let runner = workspace().join("local/flow-runner");
+    let runner = workspace().join("local/stepfunctions-runner");
     assert!(
         runner.join("node_modules/aws-local-stepfunctions").exists(),
-        "the flow runner's packages are not installed: run `npm ci --prefix local/flow-runner` (the scripts do)"
+        "the state machine runner's packages are not installed: run `npm ci --prefix local/stepfunctions-runner` (the scripts do)"
     );
     runner
 }
 
-/// A `node` command running `script` of the flow runner.
+/// A `node` command running `script` of the state machine runner.
 pub(crate) fn node(script: &str) -> Command {
     let runner = flow_runner();
     let mut command = Command::new("node");

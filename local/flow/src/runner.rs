@@ -1,5 +1,5 @@
 //! Executing the state machine of the chain's template with the flow
-//! runner (`local/flow-runner`, aws-local-stepfunctions), and what an
+//! runner (`local/stepfunctions-runner`, aws-local-stepfunctions), and what an
 //! execution came to.
 
 use serde_json::Value;
@@ -38,7 +38,9 @@ impl LocalChain {
         if !flow.print {
             command.arg("--quiet");
         }
-        let status = command.status().expect("node runs the flow runner");
+        let status = command
+            .status()
+            .expect("node runs the state machine runner");
         let report = std::fs::read_to_string(&report_path)
             .ok()
             .and_then(|text| serde_json::from_str(&text).ok())

@@ -2,18 +2,30 @@
 
 use std::time::Duration;
 
+use datazone_runs::model::ids::DomainId;
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::ReportStore;
 use datazone_runs::testing::{FakeDataZone, MemoryReportStore, domain, source};
 use datazone_runs::usecase::harvest::follow::FollowRound;
 use datazone_runs::usecase::harvest::follow::RoundPart;
 use datazone_runs::usecase::harvest::start::StartRound;
-use datazone_runs::usecase::harvest::steps::{StartReport, StartStep, follow_step, start_step};
+use datazone_runs::usecase::harvest::steps::{
+    HarvestRecord, StartReport, StartStep, follow_step, start_step,
+};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::polling::PollingPolicy;
 use datazone_runs::usecase::select::Selection;
 
 const KEY: &str = "harvests/dzd_sales2026/exec-1.json";
+
+/// The harvest of execution `exec-1`, kept under [`KEY`].
+fn record(domain: &DomainId) -> HarvestRecord<'_> {
+    HarvestRecord {
+        report_prefix: "harvests/",
+        domain,
+        execution_id: "exec-1",
+    }
+}
 
 async fn start<S: ReportStore>(
     fake: &FakeDataZone,
@@ -23,10 +35,10 @@ async fn start<S: ReportStore>(
     rate: f64,
 ) -> StartReport {
     let pacer = Pacer::per_second(rate);
+    let domain = domain();
     let step = StartStep {
-        key: KEY,
+        record: record(&domain),
         trigger_id: "exec-1",
-        domain: &domain(),
         selection,
         list_pacer: &pacer,
         round: StartRound {
@@ -50,7 +62,6 @@ async fn the_record_is_saved_and_resumed_and_nothing_starts_twice() {
     let first = start(&fake, &store, &selection, 6, 1.0).await;
     assert_eq!((first.selected, first.remaining), (4, 1));
     assert_eq!(first.retry_after_seconds, 0, "the rest goes on at once");
-    assert_eq!(first.report_key, KEY);
     assert_eq!(first.report, format!("memory://{KEY}"));
     assert_eq!(
         store
@@ -96,10 +107,10 @@ async fn a_borrowed_store_is_the_store_it_borrows() {
 #[tokio::test]
 async fn a_round_with_no_time_for_one_call_is_a_configuration_error() {
     let pacer = Pacer::per_second(1000.0);
+    let domain = domain();
     let step = StartStep {
-        key: KEY,
+        record: record(&domain),
         trigger_id: "exec-1",
-        domain: &domain(),
         selection: &Selection::Sources(vec![source("a")]),
         list_pacer: &pacer,
         round: StartRound {
@@ -140,7 +151,7 @@ async fn following_ends_with_a_summary_and_the_full_record_in_the_store() {
         call_allowance: Duration::from_secs(5),
         metadata: None,
     };
-    let report = follow_step(&fake, &store, KEY, &round, RoundPart::Whole)
+    let report = follow_step(&fake, &store, &record(&domain()), &round, RoundPart::Whole)
         .await
         .unwrap();
     assert_eq!((report.pending, report.summary), (2, None));
@@ -153,7 +164,7 @@ async fn following_ends_with_a_summary_and_the_full_record_in_the_store() {
         },
     );
     fake.finish_run("run-1", "FAILED", AssetStatistics::default());
-    let report = follow_step(&fake, &store, KEY, &round, RoundPart::Whole)
+    let report = follow_step(&fake, &store, &record(&domain()), &round, RoundPart::Whole)
         .await
         .unwrap();
     assert_eq!(report.pending, 0);
@@ -180,7 +191,7 @@ async fn following_without_a_record_is_refused() {
     let error = follow_step(
         &FakeDataZone::default(),
         &MemoryReportStore::default(),
-        KEY,
+        &record(&domain()),
         &round,
         RoundPart::Whole,
     )

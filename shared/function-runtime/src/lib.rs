@@ -1,11 +1,11 @@
 //! What every Lambda function of the project shares: serving a handler
 //! under the Lambda runtime with its errors under their stable names
-//! ([`serve`]), reading the raw payload ([`payload`]) and DataZone's
-//! EventBridge events ([`datazone_events`]), reading the settings from the
+//! ([`serve`]), reading the raw payload ([`payload`]) and EventBridge's
+//! envelope ([`eventbridge`]), reading the settings from the
 //! environment ([`env`]), and JSON logs ([`telemetry`]).
 
-pub mod datazone_events;
 pub mod env;
+pub mod eventbridge;
 pub mod payload;
 pub mod serve;
 pub mod telemetry;

@@ -62,16 +62,22 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// Reads `value` as `T`; a mismatch names the offending path in `InvalidInput`.
+/// Reads `value` as `T`; a mismatch names the offending path in
+/// `InvalidInput`, and a missing field names the field itself.
 pub fn parse<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
-        let field = if path == "." {
-            "payload".to_owned()
-        } else {
-            path
+        let reason = error.into_inner().to_string();
+        let missing = reason
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.strip_suffix('`'));
+        let field = match (path.as_str(), missing) {
+            (".", Some(name)) => name.to_owned(),
+            (".", None) => "payload".to_owned(),
+            (_, Some(name)) => format!("{path}.{name}"),
+            (_, None) => path,
         };
-        Error::invalid_input(&field, error.into_inner().to_string())
+        Error::invalid_input(&field, reason)
     })
 }
 

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use datazone_runs::Error;
+
 use crate::payload::Payload;
 
 /// The sample events of `function` (`events/<function>/*.json` at the
@@ -35,8 +37,44 @@ pub fn sample_events(function: &str) -> Vec<(String, Payload)> {
         .collect()
 }
 
-/// Payloads every function must refuse with `InvalidInput`.
-pub fn bad_payloads() -> Vec<Payload> {
+/// A payload a function must refuse with `InvalidInput`, and the field its
+/// error must name: the check the case is written for, which the payload
+/// must reach.
+#[derive(Debug, Clone)]
+pub struct BadPayload {
+    pub payload: Payload,
+    pub field: &'static str,
+}
+
+impl BadPayload {
+    /// `value`, refused by the check of `field`.
+    pub fn json(value: serde_json::Value, field: &'static str) -> Self {
+        Self {
+            payload: Payload::Json(value),
+            field,
+        }
+    }
+
+    /// Panics unless `error` is this case's refusal: `InvalidInput` naming
+    /// its field.
+    pub fn assert_refused(&self, error: &Error) {
+        match error {
+            Error::InvalidInput { field, .. } => assert_eq!(
+                field, self.field,
+                "{:?} was refused by another check: {error}",
+                self.payload
+            ),
+            other => panic!(
+                "{:?} was not refused as InvalidInput: {other}",
+                self.payload
+            ),
+        }
+    }
+}
+
+/// Payloads no function can read, whatever it is asked: not JSON, or not
+/// a JSON object. Every function refuses them naming the payload.
+pub fn bad_payloads() -> Vec<BadPayload> {
     [
         &b""[..],
         b"not json",
@@ -45,16 +83,11 @@ pub fn bad_payloads() -> Vec<Payload> {
         b"[]",
         b"42",
         b"\"text\"",
-        b"{}",
-        b"{\"domainId\": 5, \"runId\": true}",
-        b"{\"domainId\": \"dzd_sales2026\"}",
-        b"{\"domainId\": \"dzd_sales2026\", \"runId\": \"bad id!\"}",
-        b"{\"domainId\": \"sales\", \"runId\": \"r1\", \"dataSourceIds\": [\"ds\"], \"executionId\": \"x\"}",
-        b"{\"detail-type\": \"Scheduled Event\"}",
-        b"{\"detail-type\": \"Data Source Run Succeeded\", \"source\": \"aws.datazone\", \"detail\": {}}",
-        b"{\"detail-type\": 7, \"source\": \"aws.datazone\", \"detail\": {\"metadata\": {\"id\": \"r\", \"domain\": \"dzd_a\"}}}",
     ]
     .into_iter()
-    .map(Payload::from_slice)
+    .map(|bytes| BadPayload {
+        payload: Payload::from_slice(bytes),
+        field: "payload",
+    })
     .collect()
 }

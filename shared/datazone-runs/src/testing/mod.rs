@@ -68,6 +68,10 @@ struct State {
     check_failures: HashMap<String, Error>,
     /// Projects whose data sources the caller may not list.
     denied_projects: HashSet<String>,
+    /// Whether GetDataSourceRun keeps its caller's stack.
+    keeps_call_stack: bool,
+    /// The stack of the last GetDataSourceRun call, when kept.
+    get_run_stack: Option<std::backtrace::Backtrace>,
 }
 
 #[derive(Default)]
@@ -76,6 +80,18 @@ pub struct FakeDataZone {
 }
 
 impl FakeDataZone {
+    /// Keeps the stack of each GetDataSourceRun call from now on: the files
+    /// a request goes through to reach DataZone.
+    pub fn keep_call_stacks(&self) {
+        self.state.lock().unwrap().keeps_call_stack = true;
+    }
+
+    /// The stack of the last GetDataSourceRun call, as text, when kept.
+    pub fn last_get_run_stack(&self) -> Option<String> {
+        let state = self.state.lock().unwrap();
+        state.get_run_stack.as_ref().map(ToString::to_string)
+    }
+
     pub fn with_runs(runs: Vec<DataSourceRun>) -> Self {
         let fake = Self::default();
         fake.state.lock().unwrap().runs = runs;
@@ -300,6 +316,9 @@ impl DataZone for FakeDataZone {
     ) -> Result<DataSourceRun, Error> {
         let mut state = self.state.lock().unwrap();
         state.calls.push("GetDataSourceRun".into());
+        if state.keeps_call_stack {
+            state.get_run_stack = Some(std::backtrace::Backtrace::force_capture());
+        }
         if let Some(error) = state.check_failures.get(run.as_str()) {
             return Err(error.clone());
         }

@@ -49,12 +49,28 @@ pub fn record_key(prefix: &str, domain: &DomainId, execution_id: &str) -> String
     format!("{prefix}{domain}/{name}.json")
 }
 
+/// Which harvest a step advances: the execution's, in its domain, its
+/// record kept under [`record_key`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HarvestRecord<'a> {
+    /// Key prefix of harvest records in the report store.
+    pub report_prefix: &'a str,
+    pub domain: &'a DomainId,
+    pub execution_id: &'a str,
+}
+
+impl HarvestRecord<'_> {
+    /// Where the record is kept.
+    pub fn key(&self) -> String {
+        record_key(self.report_prefix, self.domain, self.execution_id)
+    }
+}
+
 /// A start step: which harvest, which sources, how to start them.
 #[derive(Debug)]
 pub struct StartStep<'a> {
-    pub key: &'a str,
+    pub record: HarvestRecord<'a>,
     pub trigger_id: &'a str,
-    pub domain: &'a DomainId,
     /// Resolved on the first round only.
     pub selection: &'a Selection,
     /// Paces the List calls of the selection.
@@ -68,8 +84,6 @@ pub struct StartStep<'a> {
 pub struct StartReport {
     pub domain_id: DomainId,
     pub trigger_id: String,
-    /// The record's key, for the next steps.
-    pub report_key: String,
     /// Where the record is, for people.
     pub report: String,
     pub selected: usize,
@@ -93,12 +107,13 @@ pub async fn start_step(
         call_allowance: step.round.call_allowance,
     };
     time.ensure_a_call("a start step")?;
-    let mut harvest = match store.load(step.key).await? {
+    let key = step.record.key();
+    let mut harvest = match store.load(&key).await? {
         Some(harvest) => harvest,
         None => {
             let selected = select_sources(
                 datazone,
-                step.domain,
+                step.record.domain,
                 step.selection,
                 step.list_pacer,
                 Some(time),
@@ -109,16 +124,15 @@ pub async fn start_step(
                 denied_projects = selected.denied_projects.len(),
                 "data sources selected"
             );
-            new_harvest(step.trigger_id, step.domain, selected)
+            new_harvest(step.trigger_id, step.record.domain, selected)
         }
     };
     let progress = start_round(datazone, &mut harvest, &step.round).await;
-    store.save(step.key, &harvest).await?;
+    store.save(&key, &harvest).await?;
     Ok(StartReport {
         domain_id: harvest.domain_id,
         trigger_id: harvest.trigger_id,
-        report_key: step.key.to_owned(),
-        report: store.location(step.key),
+        report: store.location(&key),
         selected: harvest.sources.len(),
         remaining: progress.remaining,
         retry_after_seconds: progress.retry_after_seconds,
@@ -136,15 +150,16 @@ pub struct FollowReport {
     pub summary: Option<Summary>,
 }
 
-/// Loads the harvest under `key`, advances it by `part` of one round, and
+/// Loads the harvest `record`, advances it by `part` of one round, and
 /// saves it.
 pub async fn follow_step(
     datazone: &impl DataZone,
     store: &impl ReportStore,
-    key: &str,
+    record: &HarvestRecord<'_>,
     round: &FollowRound<'_>,
     part: RoundPart,
 ) -> Result<FollowReport, Error> {
+    let key = &record.key();
     StepTime {
         budget: round.budget,
         call_allowance: round.call_allowance,

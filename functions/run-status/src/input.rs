@@ -1,17 +1,17 @@
-//! EventBridge events, as `aws_lambda_events` models their envelope, with
-//! DataZone's `detail` as ours; and the status queries that name the same
-//! runs. Both name a domain and a run; the functions then read the run
-//! itself, because events are best-effort triggers.
+//! What run-status is asked: a DataZone event about a data source run or a
+//! metadata generation run (EventBridge's envelope, DataZone's `detail`),
+//! or a status query naming a data source run. Both name a domain and a
+//! run; the run itself is then read, because events are best-effort
+//! triggers.
 
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use datazone_runs::Error;
 use datazone_runs::model::ids::{DataSourceRunId, DomainId, MetadataGenerationRunId};
 use datazone_runs::model::outcome::Origin;
-use serde::de::DeserializeOwned;
+use function_runtime::eventbridge::{is_eventbridge_event, read_event};
+use function_runtime::payload::{Payload, parse};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-use crate::payload::{Payload, parse};
 
 /// The `source` of every event DataZone sends to EventBridge.
 pub const DATAZONE_EVENT_SOURCE: &str = "aws.datazone";
@@ -31,24 +31,6 @@ pub const METADATA_GENERATION_EVENTS: &[&str] = &[
     "Metadata Generation Accepted",
     "Metadata Generation Rejected",
 ];
-
-/// Whether `object` is an EventBridge event rather than a direct input.
-pub fn is_eventbridge_event(object: &Map<String, Value>) -> bool {
-    object.contains_key("detail-type")
-}
-
-/// Reads an EventBridge event whose `detail` is a `T`. EventBridge's
-/// envelope `version` is a string; a number is taken too. A mismatch names
-/// its path in `InvalidInput`.
-pub fn read_event<T: Serialize + DeserializeOwned>(
-    mut object: Map<String, Value>,
-) -> Result<EventBridgeEvent<T>, Error> {
-    if let Some(Value::Number(number)) = object.get("version") {
-        let version = Value::String(number.to_string());
-        object.insert("version".to_owned(), version);
-    }
-    parse(Value::Object(object))
-}
 
 /// DataZone's `detail`. Its version fields come as strings or numbers; they
 /// are not read, and unknown fields are ignored, so either form is taken.
