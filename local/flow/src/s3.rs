@@ -51,6 +51,7 @@ fn operator_client(endpoint: &str) -> aws_sdk_s3::Client {
             "local-flow",
         ))
         .force_path_style(true)
+        .http_client(datazone_adapter::client::https_client())
         .build();
     aws_sdk_s3::Client::from_conf(config)
 }

@@ -137,8 +137,9 @@ fn timeouts(settings: &ClientSettings) -> TimeoutConfig {
 }
 
 /// The SDK's HTTPS client on rustls with the ring crypto provider, the
-/// one every client of the process (and the credential chain) uses.
-fn https_client() -> SharedHttpClient {
+/// one every client of the process (and the credential chain) uses; the
+/// local chain's own S3 client uses it too, so no second TLS stack is built.
+pub fn https_client() -> SharedHttpClient {
     aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::Ring,
