@@ -2,7 +2,7 @@
 //! under the Lambda runtime with its errors under their stable names
 //! ([`serve`]), reading the raw payload ([`payload`]) and EventBridge's
 //! envelope ([`eventbridge`]), reading the settings from the
-//! environment ([`env`]), and JSON logs ([`telemetry`]).
+//! environment ([`mod@env`]), and JSON logs ([`telemetry`]).
 
 pub mod env;
 pub mod eventbridge;

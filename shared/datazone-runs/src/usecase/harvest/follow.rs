@@ -7,9 +7,9 @@
 //! with the logarithm of the longest run's duration.
 //!
 //! Data source runs and metadata generation runs are followed by one pass
-//! ([`check_due`]): check what is due, keep what DataZone answered, decide
+//! (`check_due`): check what is due, keep what DataZone answered, decide
 //! the outcome and the next wait. What differs between the two kinds is in
-//! their [`FollowedRun`] implementations.
+//! their `FollowedRun` implementations.
 
 use std::future::Future;
 
