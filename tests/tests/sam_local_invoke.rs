@@ -1,5 +1,6 @@
 //! Every sample event of every function through `sam local invoke`: the
-//! functions as `sam build` built them (release, x86_64), each run by SAM
+//! functions as `sam build` built them (x86_64; release under
+//! `scripts/test --release`, SAM CLI's debug mode otherwise), each run by SAM
 //! CLI in a container of the Lambda base image, against the emulator and
 //! the local S3 server listening on the Docker bridge's address, each
 //! function with its own role's key, every answer checked by content as
@@ -142,13 +143,46 @@ fn every_sample_event_gets_its_exact_answer_through_sam_local_invoke() {
             .find(|(name, _)| name == function)
             .map(|(_, key)| key.clone())
             .unwrap_or_else(|| panic!("the template deploys no {function}"));
-        for file in sample_event_files(function) {
-            let output = sam_local_invoke(&template, function, &access_key, &file);
-            check_sample_answer(&chain, function, &file, &output);
+        // The samples of the steps that follow a harvest are independent of
+        // one another (each names its own harvest or run), so they are
+        // invoked at once. start-runs' samples go one after the other: a
+        // later one finds the runs an earlier one started. Functions go one
+        // after the other, as a harvest's steps do.
+        let files = sample_event_files(function);
+        let at_once = if function == "start-runs" {
+            1
+        } else {
+            files.len()
+        };
+        let outputs: Vec<Value> = files
+            .chunks(at_once.max(1))
+            .flat_map(|chunk| invoke_at_once(chunk, &template, function, &access_key))
+            .collect();
+        for (file, output) in files.iter().zip(&outputs) {
+            check_sample_answer(&chain, function, file, output);
             answered += 1;
         }
     }
     assert_eq!(answered, 16, "every sample file");
+}
+
+/// Invokes `function` with each of `files` at once; the answers in order.
+fn invoke_at_once(
+    files: &[PathBuf],
+    template: &Path,
+    function: &str,
+    access_key: &str,
+) -> Vec<Value> {
+    std::thread::scope(|scope| {
+        let invocations: Vec<_> = files
+            .iter()
+            .map(|file| scope.spawn(move || sam_local_invoke(template, function, access_key, file)))
+            .collect();
+        invocations
+            .into_iter()
+            .map(|invocation| invocation.join().expect("an invocation"))
+            .collect()
+    })
 }
 
 #[test]
