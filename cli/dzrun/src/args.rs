@@ -68,6 +68,9 @@ pub struct StartArgs {
     /// Only data sources whose name matches (`*` any characters, `?` one).
     #[arg(long, value_name = "GLOB")]
     pub name: Option<String>,
+    /// Disabled data sources, and those not READY, too (with --project or --all).
+    #[arg(long)]
+    pub include_disabled: bool,
     /// The trigger the client tokens derive from: the same trigger never
     /// starts a source twice (a new one per invocation by default).
     #[arg(long, value_name = "ID")]

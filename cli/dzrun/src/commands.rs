@@ -7,7 +7,7 @@ use std::time::Duration;
 use datazone_runs::Error;
 use datazone_runs::model::harvest::{Harvest, SourceRecord};
 use datazone_runs::model::ids::{
-    DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize, ProjectId,
+    DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize,
 };
 use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::model::outcome::Origin;
@@ -16,7 +16,7 @@ use datazone_runs::port::DataZone;
 use datazone_runs::usecase::harvest::summary::Summary;
 use datazone_runs::usecase::pages::{Limits, ListRunsRequest, list_data_source_runs};
 use datazone_runs::usecase::polling::PollingPolicy;
-use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
+use datazone_runs::usecase::select::{Selection, SelectionFields, SelectionRequest};
 use datazone_runs::usecase::status::{check_metadata_run, check_run};
 use serde_json::json;
 
@@ -47,43 +47,33 @@ pub async fn run(datazone: &impl DataZone, cli: &Cli, call_allowance: Duration) 
     })
 }
 
+/// The flags naming the parts of a selection.
+const FLAGS: SelectionFields = SelectionFields {
+    sources: "--source",
+    projects: "--project",
+    all_projects: "--all",
+    types: "--type",
+    name: "--name",
+    include_disabled: "--include-disabled",
+};
+
 fn selection(args: &StartArgs) -> Result<Selection, Error> {
-    let filter = SourceFilter {
-        types: args.types.clone(),
+    let given = |values: &Vec<String>| Some(values.clone()).filter(|values| !values.is_empty());
+    SelectionRequest {
+        sources: given(&args.sources),
+        projects: given(&args.projects),
+        all_projects: args.all,
+        types: given(&args.types),
         name: args.name.clone(),
-        include_disabled: false,
-    };
-    let filtered = !args.types.is_empty() || args.name.is_some();
-    if !args.sources.is_empty() {
-        if filtered {
-            return Err(Error::invalid_input(
-                "--source",
-                "named sources are taken as given: --type and --name go with --project or --all",
-            ));
-        }
-        return args
-            .sources
-            .iter()
-            .map(|id| DataSourceId::parse("--source", id.clone()))
-            .collect::<Result<_, _>>()
-            .map(Selection::Sources);
+        include_disabled: args.include_disabled.then_some(true),
     }
-    let scope = if args.all {
-        ProjectScope::AllProjects
-    } else if !args.projects.is_empty() {
-        ProjectScope::Projects(
-            args.projects
-                .iter()
-                .map(|id| ProjectId::parse("--project", id.clone()))
-                .collect::<Result<_, _>>()?,
-        )
-    } else {
-        return Err(Error::invalid_input(
-            "--source",
+    .selection(&FLAGS)?
+    .ok_or_else(|| {
+        Error::invalid_input(
+            FLAGS.sources,
             "name the data sources: --source ID, --project ID or --all",
-        ));
-    };
-    Ok(Selection::Projects { scope, filter })
+        )
+    })
 }
 
 fn metadata_types(names: &[String]) -> Result<Vec<MetadataGenerationType>, Error> {

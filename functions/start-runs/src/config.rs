@@ -5,14 +5,14 @@ use std::time::Duration;
 
 use datazone_adapter::client::ClientSettings;
 use datazone_runs::Error;
-use datazone_runs::model::ids::{DataSourceId, DomainId, ProjectId};
+use datazone_runs::model::ids::DomainId;
 use datazone_runs::settings::{
     EXECUTION_TIMEOUT_SECONDS, INCLUDE_DISABLED_SOURCES, LIST_REQUESTS_PER_SECOND, MAX_POLLS,
     REPORT_PREFIX, SOURCE_SELECTION, START_CONCURRENCY, START_REQUESTS_PER_SECOND,
     START_RETRY_DEADLINE_SECONDS, as_configuration_error,
 };
 use datazone_runs::usecase::polling::ensure_fits_execution;
-use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
+use datazone_runs::usecase::select::{Selection, SelectionFields, SelectionRequest};
 use function_runtime::env;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,52 +74,57 @@ impl StartRunsConfig {
     }
 }
 
+/// The variables naming the parts of a selection.
+const VARIABLES: SelectionFields = SelectionFields {
+    sources: "DATA_SOURCE_IDS",
+    projects: "SOURCE_PROJECT_IDS",
+    all_projects: "SOURCE_SELECTION",
+    types: "SOURCE_TYPES",
+    name: "SOURCE_NAME_PATTERN",
+    include_disabled: "INCLUDE_DISABLED_SOURCES",
+};
+
 /// `SOURCE_SELECTION`: `data-sources` (the ids in `DATA_SOURCE_IDS`, the
 /// default), `projects` (every source of the projects in
 /// `SOURCE_PROJECT_IDS`) or `domain` (every project of the domain), the
 /// last two filtered by `SOURCE_TYPES`, `SOURCE_NAME_PATTERN` and
-/// `INCLUDE_DISABLED_SOURCES`. `None` when nothing is selected.
+/// `INCLUDE_DISABLED_SOURCES`. `None` when nothing is selected (no ids).
+/// The template sets every variable whatever the mode: those of another
+/// mode are not read.
 fn selection_from_env() -> Result<Option<Selection>, Error> {
-    let filter = || -> Result<SourceFilter, Error> {
-        Ok(SourceFilter {
-            types: env::list("SOURCE_TYPES"),
-            name: env::text_if_set("SOURCE_NAME_PATTERN"),
-            include_disabled: env::flag(&INCLUDE_DISABLED_SOURCES)?,
+    let listed = |variable: &str| Some(env::list(variable)).filter(|ids| !ids.is_empty());
+    let filtered = |request: SelectionRequest| -> Result<SelectionRequest, Error> {
+        Ok(SelectionRequest {
+            types: listed(VARIABLES.types),
+            name: env::text_if_set(VARIABLES.name),
+            include_disabled: Some(env::flag(&INCLUDE_DISABLED_SOURCES)?),
+            ..request
         })
     };
-    let selection = match env::text(&SOURCE_SELECTION).as_str() {
-        "data-sources" => Selection::Sources(ids("DATA_SOURCE_IDS", |field, id| {
-            DataSourceId::parse(field, id)
-        })?),
-        "projects" => Selection::Projects {
-            scope: ProjectScope::Projects(ids("SOURCE_PROJECT_IDS", |field, id| {
-                ProjectId::parse(field, id)
-            })?),
-            filter: filter()?,
+    let request = match env::text(&SOURCE_SELECTION).as_str() {
+        "data-sources" => SelectionRequest {
+            sources: listed(VARIABLES.sources),
+            ..SelectionRequest::default()
         },
-        "domain" => Selection::Projects {
-            scope: ProjectScope::AllProjects,
-            filter: filter()?,
+        "projects" => match listed(VARIABLES.projects) {
+            Some(projects) => filtered(SelectionRequest {
+                projects: Some(projects),
+                ..SelectionRequest::default()
+            })?,
+            None => return Ok(None),
         },
+        "domain" => filtered(SelectionRequest {
+            all_projects: true,
+            ..SelectionRequest::default()
+        })?,
         other => {
             return Err(Error::invalid_configuration(
-                "SOURCE_SELECTION",
+                SOURCE_SELECTION.name,
                 format!("must be data-sources, projects or domain, got {other:?}"),
             ));
         }
     };
-    let empty = matches!(&selection, Selection::Sources(ids) if ids.is_empty())
-        || matches!(&selection, Selection::Projects { scope: ProjectScope::Projects(ids), .. } if ids.is_empty());
-    Ok((!empty).then_some(selection))
-}
-
-/// The ids in `variable`, each checked with `parse`.
-fn ids<T>(
-    variable: &str,
-    parse: impl Fn(&str, String) -> Result<T, Error>,
-) -> Result<Vec<T>, Error> {
-    env::list(variable)
-        .into_iter()
-        .map(|id| parse(variable, id).map_err(as_configuration_error))
-        .collect()
+    request
+        .selection(&VARIABLES)
+        .map_err(as_configuration_error)
 }

@@ -3,17 +3,14 @@
 //! of data sources that replaces the configured one.
 
 use datazone_runs::Error;
-use datazone_runs::model::ids::{DataSourceId, DomainId, ProjectId};
-use datazone_runs::usecase::select::{ProjectScope, Selection, SourceFilter};
+use datazone_runs::model::ids::DomainId;
+use datazone_runs::usecase::select::{Selection, SelectionFields, SelectionRequest};
 use function_runtime::eventbridge::{is_eventbridge_event, read_event};
 use function_runtime::payload::{Payload, checked_execution_id, domain_or_configured, parse};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::StartRunsConfig;
-
-/// The longest name pattern taken (a data source name is at most 256 characters).
-const MAX_PATTERN_LEN: usize = 256;
 
 /// What one invocation asks for, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,94 +47,29 @@ struct StartRunsInput {
     include_disabled_sources: Option<bool>,
 }
 
+/// The input's names for the parts of a selection.
+const INPUT_FIELDS: SelectionFields = SelectionFields {
+    sources: "dataSourceIds",
+    projects: "projectIds",
+    all_projects: "allProjects",
+    types: "sourceTypes",
+    name: "sourceName",
+    include_disabled: "includeDisabledSources",
+};
+
 impl StartRunsInput {
     /// The selection the input makes, if it makes one.
     fn selection(&self) -> Result<Option<Selection>, Error> {
-        let filtered = self.source_types.is_some()
-            || self.source_name.is_some()
-            || self.include_disabled_sources.is_some();
-        let scopes = [
-            self.data_source_ids.is_some(),
-            self.project_ids.is_some(),
-            self.all_projects == Some(true),
-        ];
-        match scopes.iter().filter(|given| **given).count() {
-            0 if filtered => {
-                return Err(Error::invalid_input(
-                    "sourceTypes",
-                    "filters need projectIds or allProjects to filter",
-                ));
-            }
-            0 => return Ok(None),
-            1 => {}
-            _ => {
-                return Err(Error::invalid_input(
-                    "dataSourceIds",
-                    "give one of dataSourceIds, projectIds and allProjects",
-                ));
-            }
-        }
-        if let Some(ids) = &self.data_source_ids {
-            if filtered {
-                return Err(Error::invalid_input(
-                    "dataSourceIds",
-                    "named data sources are taken as given: no sourceTypes, sourceName or includeDisabledSources",
-                ));
-            }
-            let ids = checked(ids, "dataSourceIds", |field, id| {
-                DataSourceId::parse(field, id)
-            })?;
-            return Ok(Some(Selection::Sources(ids)));
-        }
-        let scope = match &self.project_ids {
-            Some(ids) => ProjectScope::Projects(checked(ids, "projectIds", |field, id| {
-                ProjectId::parse(field, id)
-            })?),
-            None => ProjectScope::AllProjects,
-        };
-        Ok(Some(Selection::Projects {
-            scope,
-            filter: self.filter()?,
-        }))
-    }
-
-    fn filter(&self) -> Result<SourceFilter, Error> {
-        let types = self.source_types.clone().unwrap_or_default();
-        if let Some(index) = types.iter().position(|kind| kind.trim().is_empty()) {
-            return Err(Error::invalid_input(
-                &format!("sourceTypes[{index}]"),
-                "must not be empty",
-            ));
-        }
-        if let Some(pattern) = &self.source_name
-            && !(1..=MAX_PATTERN_LEN).contains(&pattern.chars().count())
-        {
-            return Err(Error::invalid_input(
-                "sourceName",
-                format!("must be 1 to {MAX_PATTERN_LEN} characters"),
-            ));
-        }
-        Ok(SourceFilter {
-            types,
+        SelectionRequest {
+            sources: self.data_source_ids.clone(),
+            projects: self.project_ids.clone(),
+            all_projects: self.all_projects == Some(true),
+            types: self.source_types.clone(),
             name: self.source_name.clone(),
-            include_disabled: self.include_disabled_sources.unwrap_or(false),
-        })
+            include_disabled: self.include_disabled_sources,
+        }
+        .selection(&INPUT_FIELDS)
     }
-}
-
-/// `ids`, each checked, as `field[i]`.
-fn checked<T>(
-    ids: &[String],
-    field: &str,
-    parse: impl Fn(&str, String) -> Result<T, Error>,
-) -> Result<Vec<T>, Error> {
-    if ids.is_empty() {
-        return Err(Error::invalid_input(field, "must name at least one"));
-    }
-    ids.iter()
-        .enumerate()
-        .map(|(index, id)| parse(&format!("{field}[{index}]"), id.clone()))
-        .collect()
 }
 
 impl StartRunsRequest {

@@ -62,6 +62,133 @@ impl SourceFilter {
     }
 }
 
+/// The longest name pattern taken (a data source name is at most 256
+/// characters).
+pub const MAX_PATTERN_LEN: usize = 256;
+
+/// What the parts of a selection are called where they come from (a JSON
+/// field, an environment variable, a command-line flag): errors name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SelectionFields {
+    pub sources: &'static str,
+    pub projects: &'static str,
+    pub all_projects: &'static str,
+    pub types: &'static str,
+    pub name: &'static str,
+    pub include_disabled: &'static str,
+}
+
+/// A selection as a request gives it, part by part, before any check: the
+/// rules are the same whether it comes from an invocation's input, the
+/// configuration or dzrun's flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SelectionRequest {
+    pub sources: Option<Vec<String>>,
+    pub projects: Option<Vec<String>>,
+    pub all_projects: bool,
+    pub types: Option<Vec<String>>,
+    pub name: Option<String>,
+    pub include_disabled: Option<bool>,
+}
+
+impl SelectionRequest {
+    /// The selection this request makes, `None` when it names none: one
+    /// scope at most (named sources, projects, or all projects); filters
+    /// only with a project scope; every id checked against the model
+    /// (`field[i]` names the one refused); no empty list, type or pattern.
+    pub fn selection(self, fields: &SelectionFields) -> Result<Option<Selection>, Error> {
+        let filtered =
+            self.types.is_some() || self.name.is_some() || self.include_disabled.is_some();
+        let scopes = [
+            self.sources.is_some(),
+            self.projects.is_some(),
+            self.all_projects,
+        ];
+        match scopes.iter().filter(|given| **given).count() {
+            0 if filtered => {
+                return Err(Error::invalid_input(
+                    fields.types,
+                    format!(
+                        "filters need {} or {} to filter",
+                        fields.projects, fields.all_projects
+                    ),
+                ));
+            }
+            0 => return Ok(None),
+            1 => {}
+            _ => {
+                return Err(Error::invalid_input(
+                    fields.sources,
+                    format!(
+                        "give one of {}, {} and {}",
+                        fields.sources, fields.projects, fields.all_projects
+                    ),
+                ));
+            }
+        }
+        if let Some(ids) = self.sources {
+            if filtered {
+                return Err(Error::invalid_input(
+                    fields.sources,
+                    format!(
+                        "named data sources are taken as given: no {}, {} or {}",
+                        fields.types, fields.name, fields.include_disabled
+                    ),
+                ));
+            }
+            return Ok(Some(Selection::Sources(checked_ids(
+                ids,
+                fields.sources,
+                DataSourceId::parse,
+            )?)));
+        }
+        let scope = match self.projects {
+            Some(ids) => {
+                ProjectScope::Projects(checked_ids(ids, fields.projects, ProjectId::parse)?)
+            }
+            None => ProjectScope::AllProjects,
+        };
+        let types = self.types.unwrap_or_default();
+        if let Some(index) = types.iter().position(|kind| kind.trim().is_empty()) {
+            return Err(Error::invalid_input(
+                &format!("{}[{index}]", fields.types),
+                "must not be empty",
+            ));
+        }
+        if let Some(pattern) = &self.name
+            && !(1..=MAX_PATTERN_LEN).contains(&pattern.chars().count())
+        {
+            return Err(Error::invalid_input(
+                fields.name,
+                format!("must be 1 to {MAX_PATTERN_LEN} characters"),
+            ));
+        }
+        Ok(Some(Selection::Projects {
+            scope,
+            filter: SourceFilter {
+                types,
+                name: self.name,
+                include_disabled: self.include_disabled.unwrap_or(false),
+            },
+        }))
+    }
+}
+
+/// `ids`, at least one, each checked with `parse` as `field[i]`.
+fn checked_ids<T>(
+    ids: Vec<String>,
+    field: &str,
+    parse: impl Fn(&str, String) -> Result<T, Error>,
+) -> Result<Vec<T>, Error> {
+    if ids.is_empty() {
+        return Err(Error::invalid_input(field, "must name at least one"));
+    }
+    ids.into_iter()
+        .enumerate()
+        .map(|(index, id)| parse(&format!("{field}[{index}]"), id))
+        .collect()
+}
+
 /// A selected source: its id, and its name when the selection listed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SelectedSource {
