@@ -1,10 +1,13 @@
-//! The DataZone calls the automation makes, as a small trait.
+//! The calls the automation makes: to DataZone ([`DataZone`]), and to the
+//! store that keeps harvest records ([`ReportStore`]), as two small traits.
 //!
-//! The `datazone-adapter` crate implements it on `aws-sdk-datazone`; the
-//! `testing` module (feature `test-support`) implements it in memory.
-//! Inputs are already checked against the model when they reach a port
-//! method. It is implemented for `&T` and `Arc<T>` too, so a test keeps its
-//! fake while a handler owns a reference to it.
+//! `datazone-adapter` implements `DataZone` on `aws-sdk-datazone`, and
+//! `report-store-s3` implements `ReportStore` on `aws-sdk-s3`; the
+//! `testing` module (feature `test-support`) implements both in memory.
+//! Ids and page sizes reach a port method as checked model types; the rest
+//! of a request (client tokens, asset ids) is passed as given. Both traits
+//! are implemented for `&T`, and `DataZone` for `Arc<T>` too, so a test
+//! keeps its fake while a handler owns a reference to it.
 
 use std::future::Future;
 use std::sync::Arc;
