@@ -240,3 +240,98 @@ impl AssetRecord {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// A record as the functions have written it since records began: the
+    /// same JSON reads back, and is written back unchanged.
+    fn written() -> Value {
+        json!({
+            "triggerId": "arn:aws:states:eu-west-1:123456789012:execution:Ingestion:nightly",
+            "domainId": "dzd_sales2026",
+            "sources": [{
+                "dataSourceId": "ds_orders",
+                "name": "orders",
+                "stage": "done",
+                "outcome": "PARTIALLY_SUCCEEDED",
+                "startedAs": "started",
+                "startAttempts": 1,
+                "firstAttemptAt": "2026-11-21T02:00:00Z",
+                "runId": "run_1",
+                "projectId": "prj_salesdata",
+                "status": "PARTIALLY_SUCCEEDED",
+                "assetStatistics": {"added": 2, "updated": 1, "unchanged": 0, "skipped": 0, "failed": 1},
+                "runError": {"errorType": "INTERNAL_SERVER_ERROR", "errorDetail": "one table"},
+                "error": {"name": "DataZone.ThrottlingException", "message": "slow down"},
+                "checks": 4,
+                "beganAt": "2026-11-21T02:00:01Z",
+                "durationSeconds": 300,
+                "assetsListed": true,
+                "metadata": [{
+                    "assetId": "ast_1",
+                    "technicalName": "orders",
+                    "stage": "done",
+                    "outcome": "CANCELED",
+                    "metadataRunId": "mg_1",
+                    "status": "CANCELED",
+                    "checks": 2,
+                    "createdAt": "2026-11-21T02:06:00Z"
+                }]
+            }],
+            "deniedProjects": ["prj_other"],
+            "rounds": 5
+        })
+    }
+
+    #[test]
+    fn a_record_reads_and_writes_back_unchanged() {
+        let harvest: Harvest = serde_json::from_value(written()).unwrap();
+        let source = &harvest.sources[0];
+        assert_eq!(source.tracking.outcome, Some(Outcome::PartiallySucceeded));
+        assert_eq!(source.tracking.checks, 4);
+        assert_eq!(source.run_id.as_deref(), Some("run_1"));
+        let asset = &source.metadata[0];
+        assert_eq!(asset.tracking.outcome, Some(Outcome::Canceled));
+        assert_eq!(asset.metadata_run_id.as_deref(), Some("mg_1"));
+        assert_eq!(serde_json::to_value(&harvest).unwrap(), written());
+    }
+
+    #[test]
+    fn a_record_with_an_id_outside_the_model_is_refused_when_read() {
+        for (path, bad) in [
+            ("runId", json!("run 1")),
+            ("projectId", json!("prj/other")),
+            ("dataSourceId", json!("")),
+        ] {
+            let mut record = written();
+            record["sources"][0][path] = bad;
+            let error = serde_json::from_value::<Harvest>(record).unwrap_err();
+            assert!(error.to_string().contains("must match"), "{path}: {error}");
+        }
+        let mut record = written();
+        record["sources"][0]["metadata"][0]["metadataRunId"] = json!("mg 1");
+        assert!(serde_json::from_value::<Harvest>(record).is_err());
+    }
+
+    #[test]
+    fn only_success_partial_success_and_a_spent_quota_are_not_failures() {
+        use Outcome::*;
+        for outcome in [Succeeded, PartiallySucceeded, QuotaExhausted] {
+            assert!(!outcome.is_failure(), "{outcome:?}");
+        }
+        for outcome in [
+            Failed,
+            Canceled,
+            NotStarted,
+            PollingLimitReached,
+            CheckFailed,
+            UnknownStatus,
+        ] {
+            assert!(outcome.is_failure(), "{outcome:?}");
+        }
+    }
+}
