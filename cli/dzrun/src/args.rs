@@ -84,6 +84,11 @@ pub struct StartArgs {
     /// Exit 0 when runs partly succeeded.
     #[arg(long)]
     pub allow_partial: bool,
+    /// Make warnings fail (exit 6): an asset whose metadata generation did
+    /// not succeed, a project left out, a source skipped for its spent
+    /// daily quota.
+    #[arg(long)]
+    pub strict: bool,
     /// Generate metadata for what successful runs imported: one or two of
     /// BUSINESS_DESCRIPTIONS, BUSINESS_NAMES, BUSINESS_GLOSSARY_ASSOCIATIONS.
     #[arg(long, value_name = "TYPES", value_delimiter = ',', requires = "wait")]

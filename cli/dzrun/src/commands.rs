@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use datazone_runs::Error;
-use datazone_runs::model::harvest::{Harvest, SourceRecord};
+use datazone_runs::model::harvest::{Harvest, Outcome, SourceRecord};
 use datazone_runs::model::ids::{
     DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, PageSize,
 };
@@ -129,7 +129,7 @@ async fn start(
         Ending::TimedOut => Exit::TimedOut as u8,
         Ending::Interrupted => INTERRUPTED,
         Ending::Started | Ending::Done => {
-            Exit::of_summary(&summary, denied, args.allow_partial) as u8
+            Exit::of_summary(&summary, denied, args.allow_partial, args.strict) as u8
         }
     };
     match output {
@@ -149,17 +149,20 @@ async fn start(
     Ok(ExitCode::from(exit))
 }
 
+/// `count WORD, …`, the words the report uses.
+fn counted(counts: &[(&str, usize)]) -> String {
+    counts
+        .iter()
+        .map(|(word, count)| format!("{count} {word}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn print_summary(harvest: &Harvest, summary: &Summary, ending: Ending) {
-    let counts = &summary.sources;
     println!(
-        "{} data sources: {} succeeded, {} partly succeeded, {} failed, {} not started, {} skipped (daily quota spent), {} still going",
-        counts.selected,
-        counts.succeeded,
-        counts.partially_succeeded,
-        counts.failed + counts.polling_limit_reached + counts.check_failed + counts.unknown_status,
-        counts.not_started,
-        counts.quota_exhausted,
-        counts.pending
+        "{} data sources: {}",
+        summary.sources.selected,
+        counted(&summary.sources.by_outcome())
     );
     for failure in &summary.failures {
         let error = failure
@@ -167,10 +170,49 @@ fn print_summary(harvest: &Harvest, summary: &Summary, ending: Ending) {
             .as_ref()
             .map(|error| format!(": {}: {}", error.name, error.message))
             .unwrap_or_default();
-        println!("  {} {:?}{error}", failure.data_source_id, failure.outcome);
+        println!("  {} {}{error}", failure.data_source_id, failure.outcome);
     }
     if summary.more_failures > 0 {
         println!("  … and {} more failures", summary.more_failures);
+    }
+    let metadata = &summary.metadata_generation;
+    if metadata.assets > 0 {
+        println!(
+            "metadata generation, {} assets: {}",
+            metadata.assets,
+            counted(&metadata.by_outcome())
+        );
+        for source in &harvest.sources {
+            for asset in &source.metadata {
+                let Some(outcome) = asset.tracking.outcome else {
+                    continue;
+                };
+                if matches!(outcome, Outcome::Succeeded | Outcome::PartiallySucceeded) {
+                    continue;
+                }
+                let error = asset
+                    .tracking
+                    .error
+                    .as_ref()
+                    .map(|error| format!(": {}: {}", error.name, error.message))
+                    .unwrap_or_default();
+                println!(
+                    "  {} asset {} ({}) {outcome}{error}",
+                    source.data_source_id, asset.asset_id, asset.technical_name
+                );
+            }
+        }
+    }
+    if !summary.projects_denied.is_empty() {
+        let denied: Vec<&str> = summary
+            .projects_denied
+            .iter()
+            .map(|id| id.as_str())
+            .collect();
+        println!(
+            "projects left out (their data sources cannot be listed): {}",
+            denied.join(", ")
+        );
     }
     let going = unfinished(harvest);
     let reason = match ending {
@@ -212,7 +254,7 @@ async fn status(
     match output {
         Output::Json => println!("{}", json!(outcome)),
         Output::Text => println!(
-            "{} {} {} ({:?}) added {} updated {} failed {}",
+            "{} {} {} ({}) added {} updated {} failed {}",
             outcome.data_source_id,
             outcome.run_id,
             outcome.status,
@@ -243,7 +285,7 @@ async fn metadata(
     match output {
         Output::Json => println!("{}", json!(outcome)),
         Output::Text => println!(
-            "{} {} ({:?})",
+            "{} {} ({})",
             outcome.run_id,
             outcome
                 .status

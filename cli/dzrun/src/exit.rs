@@ -18,6 +18,10 @@ pub enum Exit {
     BadInput = 4,
     /// Access denied (IAM or the project's membership).
     Denied = 5,
+    /// With `--strict`, a warning: an asset's metadata generation did not
+    /// succeed, a project was left out, or a source was skipped for its
+    /// spent daily quota.
+    Warned = 6,
 }
 
 impl Exit {
@@ -36,13 +40,18 @@ impl Exit {
     }
 
     /// The exit of a harvest that ran to its end.
-    pub fn of_summary(summary: &Summary, denied: bool, allow_partial: bool) -> Self {
+    pub fn of_summary(summary: &Summary, denied: bool, allow_partial: bool, strict: bool) -> Self {
+        let warned = summary.metadata_generation.not_generated() > 0
+            || !summary.projects_denied.is_empty()
+            || summary.sources.quota_exhausted > 0;
         if denied {
             Self::Denied
         } else if summary.any_failed {
             Self::Failed
         } else if summary.sources.partially_succeeded > 0 && !allow_partial {
             Self::PartiallySucceeded
+        } else if warned && strict {
+            Self::Warned
         } else {
             Self::Succeeded
         }

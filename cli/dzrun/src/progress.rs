@@ -31,8 +31,8 @@ pub struct Progress {
 /// Where a source stands: its run's status, or its outcome once done.
 fn state(source: &SourceRecord) -> String {
     match (&source.tracking.outcome, source.tracking.stage) {
-        (Some(outcome), Stage::Done) => format!("{outcome:?}"),
-        (Some(outcome), _) => format!("{outcome:?}, generating metadata"),
+        (Some(outcome), Stage::Done) => outcome.to_string(),
+        (Some(outcome), _) => format!("{outcome}, GENERATING_METADATA"),
         (None, Stage::ToStart) => "STARTING".to_owned(),
         (None, _) => source
             .status

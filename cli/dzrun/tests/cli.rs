@@ -103,6 +103,33 @@ async fn exit_codes_say_how_the_runs_went() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_failed_metadata_generation_is_a_warning_that_strict_makes_fail() {
+    // ds_orders succeeds; of the three assets it created or updated, the
+    // sample seed fails the generation for ast_customers.
+    let emulator = emulator(&["--time-scale", "600"], None).await;
+    let generate = ["--wait", "--generate-metadata", "BUSINESS_DESCRIPTIONS"];
+    let output = dzrun(&emulator, &start_args("ds_orders", &generate)).await;
+    let text = stdout(&output);
+    assert_eq!(code(&output), 0, "a warning alone: {text}");
+    assert!(text.contains("1 data sources: 1 SUCCEEDED"), "{text}");
+    assert!(
+        text.contains("metadata generation, 3 assets: 2 SUCCEEDED, 1 FAILED"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ds_orders asset ast_customers (customers) FAILED"),
+        "{text}"
+    );
+    let strict = [&generate[..], &["--strict"]].concat();
+    let output = dzrun(&emulator, &start_args("ds_orders", &strict)).await;
+    assert_eq!(code(&output), 6, "--strict: {}", stdout(&output));
+    // Without warnings, --strict changes nothing.
+    let output = dzrun(&emulator, &start_args("ds_orders", &["--wait", "--strict"])).await;
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    emulator.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn json_output_is_one_document_with_every_source() {
     let emulator = emulator(&["--time-scale", "600"], None).await;
     let output = dzrun(

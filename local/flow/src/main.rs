@@ -120,6 +120,19 @@ fn main() -> ExitCode {
             }
         }
     }
+    let summary = flow.summary();
+    let denied: Vec<&str> = summary["projectsDenied"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if !denied.is_empty() {
+        println!(
+            "Projects left out (their data sources cannot be listed): {}",
+            denied.join(", ")
+        );
+    }
     let counters = chain.counters();
     println!("DataZone calls:");
     if let Some(operations) = counters["operations"].as_object() {

@@ -94,6 +94,35 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in the order a summary lists them.
+    pub const ALL: [Self; 9] = [
+        Self::Succeeded,
+        Self::PartiallySucceeded,
+        Self::Failed,
+        Self::Canceled,
+        Self::NotStarted,
+        Self::QuotaExhausted,
+        Self::PollingLimitReached,
+        Self::CheckFailed,
+        Self::UnknownStatus,
+    ];
+
+    /// The outcome as the record writes it (`PARTIALLY_SUCCEEDED`): the one
+    /// word for it in every output of the project.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "SUCCEEDED",
+            Self::PartiallySucceeded => "PARTIALLY_SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Canceled => "CANCELED",
+            Self::NotStarted => "NOT_STARTED",
+            Self::QuotaExhausted => "QUOTA_EXHAUSTED",
+            Self::PollingLimitReached => "POLLING_LIMIT_REACHED",
+            Self::CheckFailed => "CHECK_FAILED",
+            Self::UnknownStatus => "UNKNOWN_STATUS",
+        }
+    }
+
     /// Whether the harvest of a source that ended so failed (the execution
     /// then fails).
     pub fn is_failure(self) -> bool {
@@ -101,6 +130,12 @@ impl Outcome {
             self,
             Self::Succeeded | Self::PartiallySucceeded | Self::QuotaExhausted
         )
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -315,6 +350,17 @@ mod tests {
         let mut record = written();
         record["sources"][0]["metadata"][0]["metadataRunId"] = json!("mg 1");
         assert!(serde_json::from_value::<Harvest>(record).is_err());
+    }
+
+    #[test]
+    fn an_outcome_reads_as_the_record_writes_it() {
+        for outcome in Outcome::ALL {
+            assert_eq!(
+                serde_json::to_value(outcome).unwrap(),
+                json!(outcome.to_string()),
+                "{outcome:?}"
+            );
+        }
     }
 
     #[test]

@@ -17,6 +17,26 @@ pub enum OutcomeClass {
     Unknown,
 }
 
+impl OutcomeClass {
+    /// The class as the functions' answers write it (`IN_PROGRESS`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "SUCCEEDED",
+            Self::PartiallySucceeded => "PARTIALLY_SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Canceled => "CANCELED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+impl std::fmt::Display for OutcomeClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Where a status request came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -30,4 +50,27 @@ pub enum Origin {
     },
     /// A direct query (the state machine, a person).
     Query,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_class_reads_as_the_answers_write_it() {
+        use OutcomeClass::*;
+        for class in [
+            Succeeded,
+            PartiallySucceeded,
+            Failed,
+            Canceled,
+            InProgress,
+            Unknown,
+        ] {
+            assert_eq!(
+                serde_json::to_value(class).unwrap(),
+                serde_json::json!(class.to_string())
+            );
+        }
+    }
 }

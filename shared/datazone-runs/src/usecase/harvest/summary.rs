@@ -48,6 +48,69 @@ pub struct AssetCounts {
     pub pending: usize,
 }
 
+impl SourceCounts {
+    /// The non-zero counts, by outcome in the record's words, then the
+    /// sources still pending: what a person reads.
+    pub fn by_outcome(&self) -> Vec<(&'static str, usize)> {
+        nonzero(
+            [
+                (Outcome::Succeeded, self.succeeded),
+                (Outcome::PartiallySucceeded, self.partially_succeeded),
+                (Outcome::Failed, self.failed),
+                (Outcome::NotStarted, self.not_started),
+                (Outcome::QuotaExhausted, self.quota_exhausted),
+                (Outcome::PollingLimitReached, self.polling_limit_reached),
+                (Outcome::CheckFailed, self.check_failed),
+                (Outcome::UnknownStatus, self.unknown_status),
+            ],
+            self.pending,
+        )
+    }
+}
+
+impl AssetCounts {
+    /// The non-zero counts, by outcome in the record's words, then the
+    /// assets still pending.
+    pub fn by_outcome(&self) -> Vec<(&'static str, usize)> {
+        nonzero(
+            [
+                (Outcome::Succeeded, self.succeeded),
+                (Outcome::PartiallySucceeded, self.partially_succeeded),
+                (Outcome::Failed, self.failed),
+                (Outcome::Canceled, self.canceled),
+                (Outcome::NotStarted, self.not_started),
+                (Outcome::PollingLimitReached, self.polling_limit_reached),
+                (Outcome::CheckFailed, self.check_failed),
+                (Outcome::UnknownStatus, self.unknown_status),
+            ],
+            self.pending,
+        )
+    }
+
+    /// Assets whose metadata generation did not succeed (fully or partly):
+    /// a warning, not a failure of the harvest.
+    pub fn not_generated(&self) -> usize {
+        self.failed
+            + self.canceled
+            + self.not_started
+            + self.polling_limit_reached
+            + self.check_failed
+            + self.unknown_status
+    }
+}
+
+fn nonzero<const N: usize>(
+    counts: [(Outcome, usize); N],
+    pending: usize,
+) -> Vec<(&'static str, usize)> {
+    counts
+        .into_iter()
+        .map(|(outcome, count)| (outcome.as_str(), count))
+        .chain([("PENDING", pending)])
+        .filter(|(_, count)| *count > 0)
+        .collect()
+}
+
 /// One failed source, as the summary lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -258,6 +321,41 @@ mod tests {
         assert_eq!(failed, ["ds_3", "ds_4"]);
         assert!(summary.any_failed && summary.any_warning);
         assert_eq!(summary.report, "s3://bucket/key");
+    }
+
+    #[test]
+    fn counts_read_in_the_records_words_and_only_when_not_zero() {
+        let sources = SourceCounts {
+            selected: 4,
+            succeeded: 2,
+            quota_exhausted: 1,
+            pending: 1,
+            ..SourceCounts::default()
+        };
+        assert_eq!(
+            sources.by_outcome(),
+            [("SUCCEEDED", 2), ("QUOTA_EXHAUSTED", 1), ("PENDING", 1)]
+        );
+        let assets = AssetCounts {
+            assets: 9,
+            succeeded: 1,
+            partially_succeeded: 1,
+            failed: 1,
+            canceled: 1,
+            not_started: 1,
+            polling_limit_reached: 1,
+            check_failed: 1,
+            unknown_status: 1,
+            pending: 1,
+        };
+        assert_eq!(assets.by_outcome().len(), 9);
+        assert_eq!(assets.by_outcome()[3], ("CANCELED", 1));
+        assert_eq!(
+            assets.not_generated(),
+            6,
+            "all but the two successes and the pending"
+        );
+        assert_eq!(AssetCounts::default().not_generated(), 0);
     }
 
     #[test]
