@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { StateMachine } from "aws-local-stepfunctions";
 import { deliveries, executionStatusChange } from "./events.mjs";
 import { QuotaExceeded, QuotaWatch } from "./quotas.mjs";
-import { PublishRefused, Topics } from "./topic.mjs";
+import { PublishRefused, Topics, deliveredMessages } from "./topic.mjs";
 import { ACCOUNT, Deployment, REGION, parameterOverrides, resolveStateMachine } from "./template.mjs";
 
 const { values: args } = parseArgs({
@@ -173,7 +173,9 @@ for (const [name, state] of allStates(definition)) {
     taskResourceLocalHandlers[name] = (input) => {
       const refused = topics.refusal({ role: stateMachineRole }, input.TopicArn);
       if (refused) throw new PublishRefused(...refused);
-      notifications.push({ state: name, subject: input.Subject, message: input.Message });
+      // What an SQS or Lambda subscriber receives (`message`), and an email one.
+      const delivered = deliveredMessages(input);
+      notifications.push({ state: name, subject: input.Subject, message: delivered.default, email: delivered.email ?? delivered.default });
       return { MessageId: `local-${notifications.length}` };
     };
   } else {
@@ -261,7 +263,7 @@ const droppedNotifications = [];
 for (const delivery of deliveries(deployment, statusChange)) {
   const refused = topics.refusal({ service: "events.amazonaws.com", sourceArn: delivery.ruleArn }, delivery.target.Arn);
   if (refused) droppedNotifications.push({ rule: delivery.rule, error: refused[0], reason: refused[1] });
-  else notifications.push({ rule: delivery.rule, subject: null, message: delivery.input });
+  else notifications.push({ rule: delivery.rule, subject: null, message: delivery.input, email: delivery.input });
 }
 
 const summary = report.status === "SUCCEEDED" ? report.output : (() => {

@@ -123,3 +123,43 @@ export class Topics {
     return found;
   }
 }
+
+/** SNS's largest message: 256 KiB ("Publish", Amazon SNS API Reference). */
+const MAX_MESSAGE_BYTES = 262144;
+
+/**
+ * What each protocol's subscribers receive from a Publish with `input`'s
+ * parameters, checked as SNS checks them ("Publish", Amazon SNS API
+ * Reference): a subject of fewer than 100 characters with no line breaks
+ * or control characters; a message of at most 256 KiB; with
+ * MessageStructure `json`, a JSON object whose `default` is a string (used
+ * for every protocol it does not name) and whose other keys name the
+ * message of one protocol each. Refused as InvalidParameter otherwise.
+ */
+export function deliveredMessages(input) {
+  const invalid = (why) => new PublishRefused("SNS.InvalidParameterException", `Invalid parameter: ${why}`);
+  const subject = input.Subject;
+  if (subject !== undefined) {
+    // eslint-disable-next-line no-control-regex
+    if (typeof subject !== "string" || subject.length === 0 || subject.length >= 100 || /[\u0000-\u001f\u007f]/.test(subject)) {
+      throw invalid("Subject: must be fewer than 100 characters, with no line breaks or control characters");
+    }
+  }
+  if (typeof input.Message !== "string" || input.Message.length === 0) throw invalid("Message: required");
+  if (Buffer.byteLength(input.Message) > MAX_MESSAGE_BYTES) throw invalid("Message too long");
+  if (input.MessageStructure === undefined) return { default: input.Message };
+  if (input.MessageStructure !== "json") throw invalid("MessageStructure: the only value is json");
+  let structure;
+  try {
+    structure = JSON.parse(input.Message);
+  } catch {
+    throw invalid("Message: with MessageStructure json, a JSON object");
+  }
+  if (structure === null || typeof structure !== "object" || Array.isArray(structure) || typeof structure.default !== "string") {
+    throw invalid("Message Structure - No default entry in JSON message body");
+  }
+  for (const [protocol, message] of Object.entries(structure)) {
+    if (typeof message !== "string") throw invalid(`Message Structure - ${protocol}: not a string`);
+  }
+  return structure;
+}

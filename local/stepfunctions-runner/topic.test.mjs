@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Deployment } from "./template.mjs";
-import { Topics } from "./topic.mjs";
+import { Topics, deliveredMessages } from "./topic.mjs";
 
 const REQUIRED = { DomainId: "dzd_example", DataSourceIds: "ds_example" };
 
@@ -56,4 +56,21 @@ test("a topic policy without the rule refuses it", () => {
 test("a state machine not allowed the key cannot publish", () => {
   const found = refusals(changed("                  - kms:Decrypt\n                  - kms:GenerateDataKey*\n                Resource: !If", "                  - kms:Decrypt\n                Resource: !If"));
   assert.equal(found.IngestionStateMachine[0], "SNS.KMSAccessDeniedException");
+});
+
+test("a publish delivers each protocol its message, checked as SNS checks it", () => {
+  assert.deepEqual(deliveredMessages({ Subject: "s", Message: "plain" }), { default: "plain" });
+  const perProtocol = JSON.stringify({ default: "{\"a\":1}", email: "text" });
+  assert.deepEqual(deliveredMessages({ Message: perProtocol, MessageStructure: "json" }), { default: "{\"a\":1}", email: "text" });
+  const refused = (input) => assert.throws(() => deliveredMessages(input), { name: "SNS.InvalidParameterException" });
+  refused({ Message: "{\"email\":\"text\"}", MessageStructure: "json" });
+  refused({ Message: "not json", MessageStructure: "json" });
+  refused({ Message: "[\"default\"]", MessageStructure: "json" });
+  refused({ Message: "{\"default\":{\"a\":1}}", MessageStructure: "json" });
+  refused({ Message: "x", MessageStructure: "xml" });
+  refused({ Message: "" });
+  refused({ Message: "x".repeat(262145) });
+  refused({ Subject: "two\nlines", Message: "x" });
+  refused({ Subject: "s".repeat(100), Message: "x" });
+  assert.deepEqual(deliveredMessages({ Subject: "s".repeat(99), Message: "x" }), { default: "x" });
 });

@@ -137,10 +137,19 @@ fn an_input_naming_the_domain_or_the_execution_is_refused() {
             "{}",
             cause(&report)
         );
+        let notification = &report.report["notifications"][0];
         assert_eq!(
-            report.report["notifications"][0]["state"], "NotifyHarvestFailure",
+            notification["state"], "NotifyHarvestFailure",
             "{}",
             report.report
+        );
+        assert_eq!(notification["message"].as_str(), Some(cause(&report)));
+        let email = notification["email"].as_str().unwrap();
+        assert!(
+            email.starts_with(&format!(
+                "The DataZone harvest {name} could not run: InvalidInput: "
+            )) && email.contains("Execution: https://"),
+            "{email}"
         );
     }
     assert_eq!(

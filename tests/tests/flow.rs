@@ -196,7 +196,29 @@ fn a_failed_run_notifies_and_fails_the_execution_with_the_summary() {
         summary["failures"][0]["error"],
         json!({"name": "ACCESS_DENIED_EXCEPTION", "message": "ds_bad could not read everything"})
     );
-    assert_eq!(report.report["notifications"][0]["state"], "NotifyFailures");
+    let notification = &report.report["notifications"][0];
+    assert_eq!(notification["state"], "NotifyFailures");
+    assert_eq!(
+        notification["subject"],
+        "DataZone harvest in dzd_sales2026: data source runs failed"
+    );
+    // Email gets text a person reads; every other protocol the summary.
+    let email = notification["email"].as_str().unwrap();
+    assert!(
+        email.contains("2 data sources: 1 SUCCEEDED, 1 FAILED"),
+        "{email}"
+    );
+    assert!(
+        email.contains("  ds_bad FAILED run ")
+            && email.contains("ACCESS_DENIED_EXCEPTION: ds_bad could not read everything"),
+        "{email}"
+    );
+    assert!(
+        email.contains("Full report: s3://") && email.contains("\nExecution: https://"),
+        "{email}"
+    );
+    let message: Value = serde_json::from_str(notification["message"].as_str().unwrap()).unwrap();
+    assert_eq!(message, summary);
 }
 
 #[test]

@@ -13,6 +13,7 @@ use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::model::outcome::Origin;
 use datazone_runs::model::run::DataSourceRunStatus;
 use datazone_runs::port::DataZone;
+use datazone_runs::usecase::harvest::notification::counted;
 use datazone_runs::usecase::harvest::summary::Summary;
 use datazone_runs::usecase::pages::{Limits, ListRunsRequest, list_data_source_runs};
 use datazone_runs::usecase::polling::PollingPolicy;
@@ -147,15 +148,6 @@ async fn start(
         Output::Text => print_summary(&harvest, &summary, ending),
     }
     Ok(ExitCode::from(exit))
-}
-
-/// `count WORD, …`, the words the report uses.
-fn counted(counts: &[(&str, usize)]) -> String {
-    counts
-        .iter()
-        .map(|(word, count)| format!("{count} {word}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn print_summary(harvest: &Harvest, summary: &Summary, ending: Ending) {

@@ -3,12 +3,14 @@
 //! imported. Its record ([`crate::model::harvest::Harvest`]) is advanced in
 //! rounds that each fit a time budget and the request quotas:
 //! [`start::start_round`] and [`follow::follow_part`];
-//! [`summary::Summary`] is what it came to, bounded whatever its size.
+//! [`summary::Summary`] is what it came to, bounded whatever its size, and
+//! [`notification::Notification`] what its subscribers are told.
 //! [`steps`] takes the rounds as an execution does, over a record kept
 //! behind the [`crate::port::ReportStore`] port.
 
 pub mod follow;
 pub mod metadata;
+pub mod notification;
 mod round;
 pub mod start;
 pub mod steps;

@@ -12,6 +12,7 @@ use crate::Error;
 use crate::model::ids::DomainId;
 use crate::port::{DataZone, ReportStore};
 use crate::usecase::harvest::follow::{FollowRound, RoundPart, follow_part};
+use crate::usecase::harvest::notification::Notification;
 use crate::usecase::harvest::start::{StartRound, new_harvest, start_round};
 use crate::usecase::harvest::summary::Summary;
 use crate::usecase::pace::{Pacer, StepTime};
@@ -148,6 +149,9 @@ pub struct FollowReport {
     pub next_wait_seconds: u64,
     /// What the harvest came to, once every source is done.
     pub summary: Option<Summary>,
+    /// What the topic's subscribers are told of it, then: the state
+    /// machine publishes it as it is.
+    pub notification: Option<Notification>,
 }
 
 /// Loads the harvest `record`, advances it by `part` of one round, and
@@ -184,10 +188,14 @@ pub async fn follow_step(
             "harvest finished"
         );
     }
+    let notification = summary
+        .as_ref()
+        .map(|summary| Notification::of(summary, record.execution_id));
     Ok(FollowReport {
         pending: progress.pending,
         next_wait_seconds: progress.next_wait_seconds,
         summary,
+        notification,
     })
 }
 
