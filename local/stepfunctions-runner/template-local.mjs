@@ -7,6 +7,8 @@
 //       beside the template), with NAME=VALUE added to every function's
 //       environment: `sam local invoke --env-vars` only sets variables a
 //       template declares, and the local endpoints are declared nowhere else
+//   dashboards --template T [--parameter N=V]...   every dashboard's body,
+//       resolved and parsed, as JSON: [{id, body}]
 //   deploy --template T --seed IN --out OUT [--parameter N=V]...
 //       writes IN with the functions' principals added (the roles the
 //       template gives them) and prints, as JSON, each function's access
@@ -64,7 +66,22 @@ switch (positionals[0]) {
     ]))));
     break;
   }
+  case "dashboards": {
+    // Each dashboard's body as CloudFormation hands it to CloudWatch: its
+    // Sub resolved, then read as the JSON CloudWatch requires.
+    const bodies = deployment.ofType("AWS::CloudWatch::Dashboard").map(([id, dashboard]) => {
+      const text = deployment.evaluate(dashboard.Properties.DashboardBody);
+      try {
+        return { id, body: JSON.parse(text) };
+      } catch (error) {
+        console.error(`template-local: ${id}'s DashboardBody is not JSON once resolved: ${error.message}`);
+        process.exit(1);
+      }
+    });
+    console.log(JSON.stringify(bodies, null, 2));
+    break;
+  }
   default:
-    console.error("usage: template-local policies|deploy|sam-local --template T [--parameter NAME=VALUE]...");
+    console.error("usage: template-local policies|deploy|dashboards|sam-local --template T [--parameter NAME=VALUE]...");
     process.exit(2);
 }

@@ -63,3 +63,83 @@ fn template_defaults_are_the_settings_defaults() {
         assert!(compared.contains(name), "no function is given {name}");
     }
 }
+
+/// Every dashboard of the template, resolved as CloudFormation hands it to
+/// CloudWatch (`template-local.mjs dashboards`).
+fn dashboards() -> Vec<serde_json::Value> {
+    let output = local_flow::node_command("template-local.mjs")
+        .arg("dashboards")
+        .arg("--template")
+        .arg(workspace().join("template.yaml"))
+        .args(
+            sample_parameters()
+                .iter()
+                .flat_map(|(name, value)| ["--parameter".to_owned(), format!("{name}={value}")]),
+        )
+        .output()
+        .expect("node runs template-local.mjs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("template-local prints JSON")
+}
+
+#[test]
+fn the_dashboard_draws_only_metrics_the_functions_emit() {
+    use function_runtime::metrics::{HARVEST_METRICS, METRICS_NAMESPACE};
+    use run_status::metrics::RUN_METRICS;
+    let dashboards = dashboards();
+    assert_eq!(dashboards.len(), 1, "one dashboard");
+    let emitted = |name: &str, dimensions: &[&str]| {
+        let harvest =
+            HARVEST_METRICS.iter().any(|(metric, _)| *metric == name) && dimensions == ["DomainId"];
+        let run = RUN_METRICS.iter().any(|(metric, _)| *metric == name)
+            && dimensions == ["DomainId", "DataSourceId"];
+        harvest || run
+    };
+    let mut drawn = 0;
+    for widget in dashboards[0]["body"]["widgets"].as_array().unwrap() {
+        for metric in widget["properties"]["metrics"].as_array().unwrap() {
+            let parts = metric.as_array().unwrap();
+            if let Some(expression) = parts[0]["expression"].as_str() {
+                // SEARCH('{Namespace,Dim,Dim} MetricName="Name" …', …)
+                let schema = expression
+                    .split_once("{")
+                    .and_then(|(_, rest)| rest.split_once('}'))
+                    .map(|(schema, _)| schema)
+                    .unwrap_or_else(|| panic!("a SEARCH of one schema: {expression}"));
+                let mut schema = schema.split(',');
+                assert_eq!(
+                    schema.next(),
+                    Some(METRICS_NAMESPACE.default),
+                    "{expression}"
+                );
+                let dimensions: Vec<&str> = schema.collect();
+                let name = expression
+                    .split_once("MetricName=\"")
+                    .and_then(|(_, rest)| rest.split_once('"'))
+                    .map(|(name, _)| name)
+                    .unwrap();
+                assert!(emitted(name, &dimensions), "{expression}: nothing emits it");
+                drawn += 1;
+                continue;
+            }
+            let namespace = parts[0].as_str().unwrap();
+            if namespace != METRICS_NAMESPACE.default {
+                assert!(namespace.starts_with("AWS/"), "{metric}");
+                continue;
+            }
+            let name = parts[1].as_str().unwrap();
+            let dimensions: Vec<&str> = parts[2..]
+                .chunks(2)
+                .map(|pair| pair[0].as_str().unwrap())
+                .collect();
+            assert!(emitted(name, &dimensions), "{metric}: nothing emits it");
+            assert_eq!(parts[3], "dzd_sales2026", "the deployment's domain");
+            drawn += 1;
+        }
+    }
+    assert!(drawn >= 10, "{drawn} of the project's metrics drawn");
+}

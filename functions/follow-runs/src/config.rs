@@ -7,6 +7,7 @@ use datazone_runs::model::ids::DomainId;
 use datazone_runs::settings::{FOLLOW_CONCURRENCY, GENERATE_METADATA, MAX_POLLS, REPORT_PREFIX};
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::env;
+use function_runtime::metrics::METRICS_NAMESPACE;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FollowRunsConfig {
@@ -25,6 +26,8 @@ pub struct FollowRunsConfig {
     pub client: ClientSettings,
     /// Key prefix of harvest records in the report bucket.
     pub report_prefix: String,
+    /// The CloudWatch namespace of the finished harvest's metrics.
+    pub metrics_namespace: String,
 }
 
 impl FollowRunsConfig {
@@ -40,6 +43,7 @@ impl FollowRunsConfig {
             generate_metadata: env::flag(&GENERATE_METADATA)?,
             client: ClientSettings::from_env()?,
             report_prefix: env::text(&REPORT_PREFIX),
+            metrics_namespace: env::text(&METRICS_NAMESPACE),
         })
     }
 }

@@ -4,10 +4,12 @@
 use std::time::Duration;
 
 use datazone_runs::Error;
+use datazone_runs::model::timestamp::Timestamp;
 use datazone_runs::port::{DataZone, ReportStore};
 use datazone_runs::usecase::harvest::follow::{FollowRound, RoundPart};
 use datazone_runs::usecase::harvest::steps::{FollowReport, HarvestRecord, follow_step};
 use datazone_runs::usecase::pace::Budget;
+use function_runtime::metrics::{MetricsSink, StdoutMetrics, harvest_finished_document};
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation};
 use tracing::Instrument;
@@ -19,23 +21,43 @@ use crate::input::FollowRunsRequest;
 /// save may take (`report_store_s3::CALL_TIMEOUT`, a test holds it so).
 pub const TIME_KEPT: Duration = Duration::from_secs(10);
 
-pub struct FollowRuns<D, S> {
+pub struct FollowRuns<D, S, M = StdoutMetrics> {
     datazone: D,
     store: S,
     config: FollowRunsConfig,
+    /// Where the finished harvest's metrics go.
+    metrics: M,
 }
 
 impl<D: DataZone, S: ReportStore> FollowRuns<D, S> {
     pub fn new(datazone: D, store: S, config: FollowRunsConfig) -> Self {
+        Self::with_metrics(datazone, store, config, StdoutMetrics)
+    }
+}
+
+impl<D: DataZone, S: ReportStore, M: MetricsSink> FollowRuns<D, S, M> {
+    pub fn with_metrics(datazone: D, store: S, config: FollowRunsConfig, metrics: M) -> Self {
         Self {
             datazone,
             store,
             config,
+            metrics,
+        }
+    }
+
+    /// The harvest's metrics, when this step finished it.
+    fn emit_harvest_metrics(&self, report: &FollowReport) {
+        if let Some(summary) = &report.summary {
+            self.metrics.emit(&harvest_finished_document(
+                &self.config.metrics_namespace,
+                summary,
+                Timestamp::now(),
+            ));
         }
     }
 }
 
-impl<D: DataZone, S: ReportStore> Handler for FollowRuns<D, S> {
+impl<D: DataZone, S: ReportStore, M: MetricsSink> Handler for FollowRuns<D, S, M> {
     type Output = FollowReport;
 
     async fn handle(
@@ -69,6 +91,7 @@ impl<D: DataZone, S: ReportStore> Handler for FollowRuns<D, S> {
                 execution_id: &request.execution_id,
             };
             let report = follow_step(&self.datazone, &self.store, &record, &round, part).await?;
+            self.emit_harvest_metrics(&report);
             tracing::info!(
                 pending = report.pending,
                 next_wait_seconds = report.next_wait_seconds,

@@ -14,6 +14,7 @@ use datazone_runs::usecase::polling::PollingPolicy;
 use follow_runs::config::FollowRunsConfig;
 use follow_runs::handler::FollowRuns;
 use follow_runs::input::FollowRunsRequest;
+use function_runtime::metrics::RecordedMetrics;
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation, invoke};
 use function_runtime::testing::{BadPayload, bad_payloads, sample_events};
@@ -31,6 +32,7 @@ fn config() -> FollowRunsConfig {
         generate_metadata: false,
         client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
         report_prefix: "harvests/".into(),
+        metrics_namespace: "Test".into(),
     }
 }
 
@@ -69,7 +71,8 @@ async fn steps_follow_the_harvest_until_its_summary() {
     let fake = FakeDataZone::default();
     let store = MemoryReportStore::default();
     started(&fake, &store, &["a", "b"]).await;
-    let follower = FollowRuns::new(&fake, &store, config());
+    let metrics = RecordedMetrics::default();
+    let follower = FollowRuns::with_metrics(&fake, &store, config(), &metrics);
     let input = Payload::Json(json!({"executionId": EXECUTION}));
     let first = follower
         .handle(input.clone(), &Invocation::default())
@@ -80,6 +83,7 @@ async fn steps_follow_the_harvest_until_its_summary() {
         serde_json::to_value(&first).unwrap(),
         json!({"pending": 2, "nextWaitSeconds": 900, "summary": null})
     );
+    assert!(metrics.documents().is_empty(), "no metrics before the end");
     fake.finish_run(
         "run-0",
         "SUCCESS",
@@ -107,6 +111,25 @@ async fn steps_follow_the_harvest_until_its_summary() {
     assert_eq!(summary["anyWarning"], true);
     assert_eq!(summary["report"], format!("memory://{KEY}"));
     assert_eq!(summary["triggerId"], EXECUTION);
+    // The last step writes the harvest's metrics, once.
+    let documents = metrics.documents();
+    assert_eq!(documents.len(), 1);
+    let harvest = &documents[0];
+    assert_eq!(harvest["_aws"]["CloudWatchMetrics"][0]["Namespace"], "Test");
+    assert_eq!(
+        (
+            harvest["HarvestWarned"].clone(),
+            harvest["SourcesSucceeded"].clone(),
+            harvest["SourcesPartiallySucceeded"].clone(),
+            harvest["HarvestRounds"].clone()
+        ),
+        (json!(1), json!(1), json!(1), json!(2))
+    );
+    let notification = serde_json::to_value(&last).unwrap()["notification"].clone();
+    assert_eq!(
+        notification["subject"],
+        "DataZone harvest in dzd_sales2026: partly succeeded or skipped"
+    );
 }
 
 #[tokio::test]

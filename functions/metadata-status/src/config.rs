@@ -11,6 +11,7 @@ use datazone_runs::settings::{
 };
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::env;
+use function_runtime::metrics::METRICS_NAMESPACE;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetadataStatusConfig {
@@ -30,6 +31,8 @@ pub struct MetadataStatusConfig {
     pub client: ClientSettings,
     /// Key prefix of harvest records in the report bucket.
     pub report_prefix: String,
+    /// The CloudWatch namespace of the finished harvest's metrics.
+    pub metrics_namespace: String,
 }
 
 impl MetadataStatusConfig {
@@ -52,6 +55,7 @@ impl MetadataStatusConfig {
             rate: env::rate(&METADATA_REQUESTS_PER_SECOND)?,
             client: ClientSettings::from_env()?,
             report_prefix: env::text(&REPORT_PREFIX),
+            metrics_namespace: env::text(&METRICS_NAMESPACE),
         })
     }
 }

@@ -5,11 +5,13 @@ use std::time::Duration;
 
 use datazone_runs::Error;
 use datazone_runs::model::outcome::Origin;
+use datazone_runs::model::timestamp::Timestamp;
 use datazone_runs::port::{DataZone, ReportStore};
 use datazone_runs::usecase::harvest::follow::{FollowRound, MetadataSettings, RoundPart};
 use datazone_runs::usecase::harvest::steps::{FollowReport, HarvestRecord, follow_step};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::status::{MetadataOutcome, check_metadata_run};
+use function_runtime::metrics::{MetricsSink, StdoutMetrics, harvest_finished_document};
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation};
 use serde::Serialize;
@@ -32,18 +34,38 @@ pub enum MetadataStatusAnswer {
     Status(MetadataOutcome),
 }
 
-pub struct MetadataStatus<D, S> {
+pub struct MetadataStatus<D, S, M = StdoutMetrics> {
     datazone: D,
     store: S,
     config: MetadataStatusConfig,
+    /// Where the finished harvest's metrics go.
+    metrics: M,
 }
 
 impl<D: DataZone, S: ReportStore> MetadataStatus<D, S> {
     pub fn new(datazone: D, store: S, config: MetadataStatusConfig) -> Self {
+        Self::with_metrics(datazone, store, config, StdoutMetrics)
+    }
+}
+
+impl<D: DataZone, S: ReportStore, M: MetricsSink> MetadataStatus<D, S, M> {
+    pub fn with_metrics(datazone: D, store: S, config: MetadataStatusConfig, metrics: M) -> Self {
         Self {
             datazone,
             store,
             config,
+            metrics,
+        }
+    }
+
+    /// The harvest's metrics, when this step finished it.
+    fn emit_harvest_metrics(&self, report: &FollowReport) {
+        if let Some(summary) = &report.summary {
+            self.metrics.emit(&harvest_finished_document(
+                &self.config.metrics_namespace,
+                summary,
+                Timestamp::now(),
+            ));
         }
     }
 
@@ -76,6 +98,7 @@ impl<D: DataZone, S: ReportStore> MetadataStatus<D, S> {
             execution_id,
         };
         let report = follow_step(&self.datazone, &self.store, &record, &round, part).await?;
+        self.emit_harvest_metrics(&report);
         tracing::info!(
             pending = report.pending,
             next_wait_seconds = report.next_wait_seconds,
@@ -85,7 +108,7 @@ impl<D: DataZone, S: ReportStore> MetadataStatus<D, S> {
     }
 }
 
-impl<D: DataZone, S: ReportStore> Handler for MetadataStatus<D, S> {
+impl<D: DataZone, S: ReportStore, M: MetricsSink> Handler for MetadataStatus<D, S, M> {
     type Output = MetadataStatusAnswer;
 
     async fn handle(

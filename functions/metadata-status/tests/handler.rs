@@ -35,6 +35,7 @@ fn config() -> MetadataStatusConfig {
         rate: 1000.0,
         client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
         report_prefix: "harvests/".into(),
+        metrics_namespace: "Test".into(),
     }
 }
 

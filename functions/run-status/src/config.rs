@@ -6,7 +6,7 @@ use datazone_runs::Error;
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::env;
 
-use crate::metrics;
+use function_runtime::metrics::METRICS_NAMESPACE;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunStatusConfig {
@@ -21,7 +21,7 @@ impl RunStatusConfig {
         Ok(Self {
             polling: env::polling()?,
             client: ClientSettings::from_env()?,
-            metrics_namespace: env::text(&metrics::METRICS_NAMESPACE),
+            metrics_namespace: env::text(&METRICS_NAMESPACE),
         })
     }
 }

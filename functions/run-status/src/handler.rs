@@ -12,7 +12,8 @@ use serde::Serialize;
 use tracing::Instrument;
 
 use crate::config::RunStatusConfig;
-use crate::metrics::{self, MetricsSink, StdoutMetrics};
+use crate::metrics;
+use function_runtime::metrics::{MetricsSink, StdoutMetrics};
 
 /// What run-status answers: a data source run's outcome, or, for DataZone's
 /// metadata generation events, that run's outcome.

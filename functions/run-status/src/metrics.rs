@@ -1,106 +1,55 @@
-//! CloudWatch metrics as Embedded Metric Format lines on standard output.
+//! run-status' CloudWatch metrics: one EMF document per finished data
+//! source run (`function_runtime::metrics` writes it).
 
-use std::io::Write;
-
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use datazone_runs::model::outcome::OutcomeClass;
 use datazone_runs::model::timestamp::Timestamp;
-use datazone_runs::settings::Text;
 use datazone_runs::usecase::status::RunOutcome;
+use function_runtime::metrics::{MetricName, document};
 
-/// The CloudWatch namespace of the metrics.
-pub const METRICS_NAMESPACE: Text = Text {
-    name: "METRICS_NAMESPACE",
-    default: "DataZoneIngestion",
-};
+/// The metrics of a finished data source run, by domain and data source.
+pub const RUN_METRICS: [MetricName; 9] = [
+    ("AssetsAdded", "Count"),
+    ("AssetsUpdated", "Count"),
+    ("AssetsUnchanged", "Count"),
+    ("AssetsSkipped", "Count"),
+    ("AssetsFailed", "Count"),
+    ("RunSucceeded", "Count"),
+    ("RunPartiallySucceeded", "Count"),
+    ("RunFailed", "Count"),
+    ("RunDuration", "Seconds"),
+];
 
 /// One EMF document for a finished data source run: its asset counts,
 /// duration, and a 0/1 count per outcome, by domain and data source.
 pub fn finished_run_document(namespace: &str, outcome: &RunOutcome, now: Timestamp) -> Value {
     let stats = &outcome.asset_statistics;
-    let count = |class: OutcomeClass| i32::from(outcome.outcome == class);
-    let names = [
-        ("AssetsAdded", "Count"),
-        ("AssetsUpdated", "Count"),
-        ("AssetsUnchanged", "Count"),
-        ("AssetsSkipped", "Count"),
-        ("AssetsFailed", "Count"),
-        ("RunSucceeded", "Count"),
-        ("RunPartiallySucceeded", "Count"),
-        ("RunFailed", "Count"),
-        ("RunDuration", "Seconds"),
+    let count = |class: OutcomeClass| i64::from(outcome.outcome == class);
+    let values = [
+        i64::from(stats.added),
+        i64::from(stats.updated),
+        i64::from(stats.unchanged),
+        i64::from(stats.skipped),
+        i64::from(stats.failed),
+        count(OutcomeClass::Succeeded),
+        count(OutcomeClass::PartiallySucceeded),
+        count(OutcomeClass::Failed),
+        outcome.duration_seconds.unwrap_or_default(),
     ];
-    json!({
-        "_aws": {
-            "Timestamp": now.epoch_millis(),
-            "CloudWatchMetrics": [{
-                "Namespace": namespace,
-                "Dimensions": [["DomainId", "DataSourceId"]],
-                "Metrics": names.iter().map(|(name, unit)| json!({"Name": name, "Unit": unit})).collect::<Vec<_>>(),
-            }],
-        },
-        "DomainId": outcome.domain_id,
-        "DataSourceId": outcome.data_source_id,
-        "RunId": outcome.run_id,
-        "Status": outcome.status,
-        "AssetsAdded": stats.added,
-        "AssetsUpdated": stats.updated,
-        "AssetsUnchanged": stats.unchanged,
-        "AssetsSkipped": stats.skipped,
-        "AssetsFailed": stats.failed,
-        "RunSucceeded": count(OutcomeClass::Succeeded),
-        "RunPartiallySucceeded": count(OutcomeClass::PartiallySucceeded),
-        "RunFailed": count(OutcomeClass::Failed),
-        "RunDuration": outcome.duration_seconds.unwrap_or_default(),
-    })
-}
-
-/// Where EMF documents go.
-pub trait MetricsSink: Send + Sync {
-    fn emit(&self, document: &Value);
-}
-
-/// A reference emits where its target does, so a test keeps its sink.
-impl<T: MetricsSink> MetricsSink for &T {
-    fn emit(&self, document: &Value) {
-        (**self).emit(document);
-    }
-}
-
-/// Keeps the documents, for tests.
-#[derive(Debug, Default)]
-pub struct RecordedMetrics(std::sync::Mutex<Vec<Value>>);
-
-impl RecordedMetrics {
-    pub fn documents(&self) -> Vec<Value> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
-    }
-}
-
-impl MetricsSink for RecordedMetrics {
-    fn emit(&self, document: &Value) {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(document.clone());
-    }
-}
-
-/// Standard output, where Lambda's log capture picks EMF lines up.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct StdoutMetrics;
-
-impl MetricsSink for StdoutMetrics {
-    /// One line per document; a metric lost to a closed stdout is not worth
-    /// failing the invocation for.
-    fn emit(&self, document: &Value) {
-        let mut stdout = std::io::stdout().lock();
-        let _ = writeln!(stdout, "{document}");
-    }
+    let mut properties = Map::new();
+    properties.insert("DomainId".into(), json!(outcome.domain_id));
+    properties.insert("DataSourceId".into(), json!(outcome.data_source_id));
+    properties.insert("RunId".into(), json!(outcome.run_id));
+    properties.insert("Status".into(), json!(outcome.status));
+    document(
+        namespace,
+        &["DomainId", "DataSourceId"],
+        &RUN_METRICS,
+        &values,
+        properties,
+        now,
+    )
 }
 
 #[cfg(test)]

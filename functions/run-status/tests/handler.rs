@@ -9,12 +9,12 @@ use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::model::timestamp::Timestamp;
 use datazone_runs::testing::{FakeDataZone, metadata_run, run};
 use datazone_runs::usecase::polling::PollingPolicy;
+use function_runtime::metrics::RecordedMetrics;
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation, invoke};
 use function_runtime::testing::{BadPayload, bad_payloads, sample_events};
 use run_status::config::RunStatusConfig;
 use run_status::handler::{RunStatus, StatusOutcome};
-use run_status::metrics::RecordedMetrics;
 use serde_json::{Value, json};
 
 fn run_status<'a>(

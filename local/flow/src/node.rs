@@ -18,7 +18,7 @@ fn flow_runner() -> PathBuf {
 }
 
 /// A `node` command running `script` of the state machine runner.
-pub(crate) fn node(script: &str) -> Command {
+pub fn node(script: &str) -> Command {
     let runner = flow_runner();
     let mut command = Command::new("node");
     command

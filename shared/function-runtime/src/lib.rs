@@ -2,10 +2,12 @@
 //! under the Lambda runtime with its errors under their stable names
 //! ([`serve`]), reading the raw payload ([`payload`]) and EventBridge's
 //! envelope ([`eventbridge`]), reading the settings from the
-//! environment ([`mod@env`]), and JSON logs ([`telemetry`]).
+//! environment ([`mod@env`]), EMF metrics ([`metrics`]), and JSON logs
+//! ([`telemetry`]).
 
 pub mod env;
 pub mod eventbridge;
+pub mod metrics;
 pub mod payload;
 pub mod serve;
 pub mod telemetry;

@@ -150,7 +150,8 @@ pub struct FollowReport {
     /// What the harvest came to, once every source is done.
     pub summary: Option<Summary>,
     /// What the topic's subscribers are told of it, then: the state
-    /// machine publishes it as it is.
+    /// machine publishes it as it is. Absent before.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification: Option<Notification>,
 }
 

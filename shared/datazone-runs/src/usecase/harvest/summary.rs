@@ -141,6 +141,11 @@ pub struct Summary {
     pub failures: Vec<ListedFailure>,
     /// Failures not listed.
     pub more_failures: usize,
+    /// Start calls that failed with a retryable error (throttling, an
+    /// internal error, a timeout) and were tried again.
+    pub start_retries: usize,
+    /// Follow rounds it took.
+    pub rounds: u32,
     /// Where the full report is.
     pub report: String,
 }
@@ -250,6 +255,12 @@ impl Summary {
             metadata_generation: assets,
             failures: listed,
             more_failures,
+            rounds: harvest.rounds,
+            start_retries: harvest
+                .sources
+                .iter()
+                .map(|source| source.start_attempts as usize)
+                .sum(),
             report,
         }
     }
