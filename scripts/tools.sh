@@ -56,13 +56,15 @@ install_python_tools() {
   export SAM_CLI_TELEMETRY=0
 }
 
-# The state machine runner's npm packages, exactly as package-lock.json says.
+# The state machine runner's npm packages, exactly as package-lock.json says,
+# with engine-fix.mjs's mend applied (reinstalled when either changes).
 install_node_packages() {
   local runner="$PROJECT_DIR/local/stepfunctions-runner"
-  if ! cmp -s "$runner/package-lock.json" "$runner/node_modules/.installed-from-lock" 2>/dev/null; then
+  if ! cat "$runner/package-lock.json" "$runner/engine-fix.mjs" | cmp -s - "$runner/node_modules/.installed-from-lock" 2>/dev/null; then
     echo "installing the state machine runner's npm packages (aws-local-stepfunctions)" >&2
     npm ci --prefix "$runner" --no-audit --no-fund --loglevel=error
-    cp "$runner/package-lock.json" "$runner/node_modules/.installed-from-lock"
+    node "$runner/engine-fix.mjs"
+    cat "$runner/package-lock.json" "$runner/engine-fix.mjs" >"$runner/node_modules/.installed-from-lock"
   fi
 }
 
