@@ -250,7 +250,49 @@ mod tests {
     }
 
     #[test]
+    fn many_failures_are_counted_past_the_listed_ones_and_assets_are_counted() {
+        let mut summary = summary(&[Outcome::Failed; 23]);
+        summary.metadata_generation.assets = 2;
+        summary.metadata_generation.succeeded = 1;
+        summary.metadata_generation.failed = 1;
+        let (_, email) = parts(&Notification::of(&summary, EXECUTION));
+        assert_eq!(
+            email
+                .matches(" FAILED: DataZone.AccessDeniedException")
+                .count(),
+            20
+        );
+        assert!(
+            email.contains("  … and 3 more (the full report lists them)"),
+            "{email}"
+        );
+        assert!(
+            email.contains("Metadata generation, 2 assets: 1 SUCCEEDED, 1 FAILED"),
+            "{email}"
+        );
+        let few = summary_without_more(&[Outcome::Failed; 20]);
+        let (_, email) = parts(&Notification::of(&few, EXECUTION));
+        assert!(!email.contains("more (the full report"), "{email}");
+        assert!(
+            !email.contains("Metadata generation"),
+            "no assets, no line: {email}"
+        );
+    }
+
+    fn summary_without_more(outcomes: &[Outcome]) -> Summary {
+        let summary = summary(outcomes);
+        assert_eq!(summary.more_failures, 0);
+        summary
+    }
+
+    #[test]
     fn only_an_execution_arn_has_a_console_link() {
+        assert_eq!(
+            console_link("arn:aws-us-gov:states:us-gov-west-1:1:execution:M:n").as_deref(),
+            Some(
+                "https://console.amazonaws-us-gov.com/states/home?region=us-gov-west-1#/v2/executions/details/arn:aws-us-gov:states:us-gov-west-1:1:execution:M:n"
+            )
+        );
         assert_eq!(
             console_link("arn:aws-cn:states:cn-north-1:1:execution:M:n").as_deref(),
             Some(
