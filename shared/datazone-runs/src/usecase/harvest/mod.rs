@@ -11,6 +11,7 @@
 pub mod follow;
 pub mod metadata;
 pub mod notification;
+pub mod report_page;
 mod round;
 pub mod start;
 pub mod steps;

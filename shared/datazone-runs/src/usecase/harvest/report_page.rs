@@ -1,0 +1,259 @@
+//! A harvest as a page a person opens: one self-contained HTML document
+//! (no script, no external style sheet, font or image), written beside the
+//! record. Counts first, then the failures, then a timeline with one bar
+//! per run from its start to its end, coloured by outcome, then each
+//! source's assets and their metadata generation.
+
+use std::fmt::Write;
+
+use crate::model::harvest::{Harvest, Outcome, SourceRecord};
+use crate::model::timestamp::Timestamp;
+use crate::usecase::harvest::notification::counted;
+use crate::usecase::harvest::summary::Summary;
+
+/// Pixels of the timeline's drawing area, and of one run's row.
+const TIMELINE_WIDTH: i64 = 900;
+const ROW_HEIGHT: i64 = 14;
+
+/// `text` made safe inside HTML text and attribute values.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The class an outcome's bar and row are drawn with.
+fn class_of(outcome: Option<Outcome>) -> &'static str {
+    match outcome {
+        Some(Outcome::Succeeded) => "ok",
+        Some(Outcome::PartiallySucceeded | Outcome::QuotaExhausted) => "warn",
+        Some(_) => "fail",
+        None => "going",
+    }
+}
+
+/// Where a source's run sits in time: its start, and its end (`now` for a
+/// run still going).
+fn span(source: &SourceRecord, now: Timestamp) -> Option<(i64, i64)> {
+    let began = source.began_at?.epoch_millis() / 1000;
+    let ended = match source.duration_seconds {
+        Some(duration) if source.tracking.outcome.is_some() => began + duration.max(0),
+        _ => now.epoch_millis() / 1000,
+    };
+    Some((began, ended.max(began)))
+}
+
+const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#1b1b1b}\
+table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left;border-bottom:1px solid #ddd}\
+.ok{fill:#2e7d32;color:#2e7d32}.warn{fill:#ef8f00;color:#b26a00}.fail{fill:#c62828;color:#c62828}\
+.going{fill:#757575;color:#555}svg{display:block;margin:1em 0}";
+
+/// The page of `harvest`, which came to `summary`, drawn at `now`.
+pub fn render(harvest: &Harvest, summary: &Summary, now: Timestamp) -> String {
+    let mut page = String::new();
+    let title = format!(
+        "DataZone harvest {} in {}",
+        harvest.trigger_id, harvest.domain_id
+    );
+    let _ = write!(
+        page,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>{title}</title><style>{STYLE}</style></head><body><h1>{title}</h1>",
+        title = escaped(&title)
+    );
+    let _ = write!(
+        page,
+        "<p id=\"sources\">{} data sources: {}</p>",
+        summary.sources.selected,
+        escaped(&counted(&summary.sources.by_outcome()))
+    );
+    if summary.metadata_generation.assets > 0 {
+        let _ = write!(
+            page,
+            "<p id=\"assets\">Metadata generation, {} assets: {}</p>",
+            summary.metadata_generation.assets,
+            escaped(&counted(&summary.metadata_generation.by_outcome()))
+        );
+    }
+    failures(&mut page, harvest);
+    timeline(&mut page, harvest, now);
+    assets(&mut page, harvest);
+    let _ = write!(
+        page,
+        "<p>Record: {}</p></body></html>",
+        escaped(&summary.report)
+    );
+    page
+}
+
+fn failures(page: &mut String, harvest: &Harvest) {
+    let failed: Vec<&SourceRecord> = harvest
+        .sources
+        .iter()
+        .filter(|source| source.tracking.outcome.is_some_and(Outcome::is_failure))
+        .collect();
+    if failed.is_empty() {
+        return;
+    }
+    let _ = write!(
+        page,
+        "<h2>Failures</h2><table id=\"failures\"><tr><th>data source</th><th>outcome</th><th>run</th><th>why</th></tr>"
+    );
+    for source in failed {
+        let why = source
+            .tracking
+            .error
+            .as_ref()
+            .map(|error| format!("{}: {}", error.name, error.message))
+            .or_else(|| {
+                source.run_error.as_ref().map(|error| {
+                    format!(
+                        "{}: {}",
+                        error.error_type,
+                        error.error_detail.as_deref().unwrap_or_default()
+                    )
+                })
+            })
+            .unwrap_or_default();
+        let _ = write!(
+            page,
+            "<tr class=\"fail\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escaped(source.data_source_id.as_str()),
+            source.tracking.outcome.map_or("", Outcome::as_str),
+            escaped(source.run_id.as_deref().unwrap_or("-")),
+            escaped(&why)
+        );
+    }
+    page.push_str("</table>");
+}
+
+fn timeline(page: &mut String, harvest: &Harvest, now: Timestamp) {
+    let spans: Vec<(&SourceRecord, (i64, i64))> = harvest
+        .sources
+        .iter()
+        .filter_map(|source| span(source, now).map(|span| (source, span)))
+        .collect();
+    let (Some(first), Some(last)) = (
+        spans.iter().map(|(_, (began, _))| *began).min(),
+        spans.iter().map(|(_, (_, ended))| *ended).max(),
+    ) else {
+        return;
+    };
+    let length = (last - first).max(1);
+    let height = ROW_HEIGHT * i64::try_from(spans.len()).unwrap_or(i64::MAX);
+    let _ = write!(
+        page,
+        "<h2>Timeline ({length} s)</h2><svg id=\"timeline\" role=\"img\" width=\"{TIMELINE_WIDTH}\" height=\"{height}\" viewBox=\"0 0 {TIMELINE_WIDTH} {height}\">"
+    );
+    for (row, (source, (began, ended))) in spans.iter().enumerate() {
+        let x = (began - first) * TIMELINE_WIDTH / length;
+        let width = ((ended - began) * TIMELINE_WIDTH / length).max(1);
+        let y = ROW_HEIGHT * i64::try_from(row).unwrap_or(i64::MAX);
+        let _ = write!(
+            page,
+            "<rect class=\"{}\" x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{}\"><title>{} {} s</title></rect>",
+            class_of(source.tracking.outcome),
+            ROW_HEIGHT - 2,
+            escaped(source.data_source_id.as_str()),
+            ended - began
+        );
+    }
+    page.push_str("</svg>");
+}
+
+fn assets(page: &mut String, harvest: &Harvest) {
+    if harvest
+        .sources
+        .iter()
+        .all(|source| source.metadata.is_empty())
+    {
+        return;
+    }
+    page.push_str(
+        "<h2>Metadata generation</h2><table id=\"metadata\"><tr><th>data source</th><th>asset</th><th>table</th><th>outcome</th></tr>",
+    );
+    for source in &harvest.sources {
+        for asset in &source.metadata {
+            let _ = write!(
+                page,
+                "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                class_of(asset.tracking.outcome),
+                escaped(source.data_source_id.as_str()),
+                escaped(&asset.asset_id),
+                escaped(&asset.technical_name),
+                asset.tracking.outcome.map_or("PENDING", Outcome::as_str)
+            );
+        }
+    }
+    page.push_str("</table>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorReport;
+    use crate::model::harvest::{AssetRecord, Stage};
+    use crate::model::ids::{DataSourceId, DomainId};
+
+    fn source(id: &str, outcome: Outcome, began: i64, duration: i64) -> SourceRecord {
+        let mut source = SourceRecord::to_start(DataSourceId::parse("id", id).unwrap(), None);
+        source.tracking.stage = Stage::Done;
+        source.tracking.outcome = Some(outcome);
+        source.began_at = Some(Timestamp::from_epoch_millis(began * 1000));
+        source.duration_seconds = Some(duration);
+        source
+    }
+
+    #[test]
+    fn a_page_holds_counts_failures_a_bar_per_run_and_each_asset() {
+        let mut failed = source("ds_bad", Outcome::Failed, 100, 50);
+        failed.tracking.error = Some(ErrorReport {
+            name: "DataZone.AccessDeniedException".into(),
+            message: "<script>alert(1)</script>".into(),
+        });
+        let mut good = source("ds_ok", Outcome::Succeeded, 0, 300);
+        let mut asset = AssetRecord::to_start("ast_1".into(), "orders".into());
+        asset.tracking.finish(Outcome::Failed, None);
+        good.metadata = vec![asset];
+        let harvest = Harvest::new(
+            "nightly".into(),
+            DomainId::parse("d", "dzd_a").unwrap(),
+            vec![good, failed],
+        );
+        let summary = Summary::of(&harvest, "s3://b/k.json".into());
+        let page = render(&harvest, &summary, Timestamp::from_epoch_millis(0));
+        assert!(page.starts_with("<!DOCTYPE html>"));
+        assert!(
+            page.contains("<p id=\"sources\">2 data sources: 1 SUCCEEDED, 1 FAILED</p>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "escaped: {page}"
+        );
+        assert!(!page.contains("<script"), "no script at all");
+        assert!(page.contains("<h2>Timeline (300 s)</h2>"), "{page}");
+        assert!(
+            page.contains("<rect class=\"ok\" x=\"0\" y=\"0\" width=\"900\""),
+            "{page}"
+        );
+        assert!(
+            page.contains("<rect class=\"fail\" x=\"300\" y=\"14\" width=\"150\""),
+            "{page}"
+        );
+        assert!(
+            page.contains("<td>ast_1</td><td>orders</td><td>FAILED</td>"),
+            "{page}"
+        );
+        assert!(!page.contains("http"), "nothing fetched from elsewhere");
+    }
+}
