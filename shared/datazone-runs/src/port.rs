@@ -142,6 +142,9 @@ pub trait ReportStore: Send + Sync {
 
     fn save(&self, key: &str, harvest: &Harvest) -> impl Future<Output = Result<(), Error>> + Send;
 
+    /// Keeps `page`, a harvest's HTML page, under `key`.
+    fn save_page(&self, key: &str, page: &str) -> impl Future<Output = Result<(), Error>> + Send;
+
     /// Where the record under `key` is, for people (`s3://bucket/key`).
     fn location(&self, key: &str) -> String;
 }
@@ -153,6 +156,10 @@ impl<T: ReportStore> ReportStore for &T {
 
     fn save(&self, key: &str, harvest: &Harvest) -> impl Future<Output = Result<(), Error>> + Send {
         (**self).save(key, harvest)
+    }
+
+    fn save_page(&self, key: &str, page: &str) -> impl Future<Output = Result<(), Error>> + Send {
+        (**self).save_page(key, page)
     }
 
     fn location(&self, key: &str) -> String {

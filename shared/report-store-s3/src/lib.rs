@@ -106,6 +106,23 @@ where
     }
 }
 
+impl S3ReportStore {
+    /// One PutObject of `body` under `key`.
+    async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), Error> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .set_expected_bucket_owner(self.expected_owner.clone())
+            .content_type(content_type)
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(map_s3_error)?;
+        Ok(())
+    }
+}
+
 impl ReportStore for S3ReportStore {
     async fn load(&self, key: &str) -> Result<Option<Harvest>, Error> {
         let answer = self
@@ -154,17 +171,12 @@ impl ReportStore for S3ReportStore {
 
     async fn save(&self, key: &str, harvest: &Harvest) -> Result<(), Error> {
         let body = serde_json::to_vec(harvest).expect("a harvest serializes");
-        self.client
-            .put_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .set_expected_bucket_owner(self.expected_owner.clone())
-            .content_type("application/json")
-            .body(ByteStream::from(body))
-            .send()
+        self.put(key, body, "application/json").await
+    }
+
+    async fn save_page(&self, key: &str, page: &str) -> Result<(), Error> {
+        self.put(key, page.as_bytes().to_vec(), "text/html; charset=utf-8")
             .await
-            .map_err(map_s3_error)?;
-        Ok(())
     }
 
     fn location(&self, key: &str) -> String {

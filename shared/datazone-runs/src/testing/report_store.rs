@@ -14,7 +14,7 @@ pub struct MemoryReportStore {
 }
 
 impl MemoryReportStore {
-    /// The JSON saved under `key`.
+    /// The JSON (or, for a page, the HTML) saved under `key`.
     pub fn saved(&self, key: &str) -> Option<String> {
         self.records.lock().unwrap().get(key).cloned()
     }
@@ -33,6 +33,11 @@ impl ReportStore for MemoryReportStore {
     async fn save(&self, key: &str, harvest: &Harvest) -> Result<(), Error> {
         let json = serde_json::to_string(harvest).expect("a harvest serializes");
         self.records.lock().unwrap().insert(key.into(), json);
+        Ok(())
+    }
+
+    async fn save_page(&self, key: &str, page: &str) -> Result<(), Error> {
+        self.records.lock().unwrap().insert(key.into(), page.into());
         Ok(())
     }
 

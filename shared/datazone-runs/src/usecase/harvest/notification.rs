@@ -145,6 +145,9 @@ fn email_text(summary: &Summary, execution_id: &str, ending: &str) -> String {
         ));
     }
     lines.push(String::new());
+    if let Some(page) = &summary.page {
+        lines.push(format!("Report page: {page}"));
+    }
     lines.push(format!("Full report: {}", summary.report));
     if let Some(link) = console_link(execution_id) {
         lines.push(format!("Execution: {link}"));

@@ -10,9 +10,11 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::model::ids::DomainId;
+use crate::model::timestamp::Timestamp;
 use crate::port::{DataZone, ReportStore};
 use crate::usecase::harvest::follow::{FollowRound, RoundPart, follow_part};
 use crate::usecase::harvest::notification::Notification;
+use crate::usecase::harvest::report_page::render;
 use crate::usecase::harvest::start::{StartRound, new_harvest, start_round};
 use crate::usecase::harvest::summary::Summary;
 use crate::usecase::pace::{Pacer, StepTime};
@@ -64,6 +66,12 @@ impl HarvestRecord<'_> {
     /// Where the record is kept.
     pub fn key(&self) -> String {
         record_key(self.report_prefix, self.domain, self.execution_id)
+    }
+
+    /// Where the harvest's page is kept: beside the record, `.html`.
+    pub fn page_key(&self) -> String {
+        let key = self.key();
+        format!("{}.html", key.strip_suffix(".json").unwrap_or(&key))
     }
 }
 
@@ -177,7 +185,14 @@ pub async fn follow_step(
     })?;
     let progress = follow_part(datazone, &mut harvest, round, part).await;
     store.save(key, &harvest).await?;
-    let summary = (progress.pending == 0).then(|| Summary::of(&harvest, store.location(key)));
+    let mut summary = (progress.pending == 0).then(|| Summary::of(&harvest, store.location(key)));
+    if let Some(summary) = &mut summary {
+        let page_key = record.page_key();
+        store
+            .save_page(&page_key, &render(&harvest, summary, Timestamp::now()))
+            .await?;
+        summary.page = Some(store.location(&page_key));
+    }
     if let Some(summary) = &summary {
         tracing::info!(
             succeeded = summary.sources.succeeded,

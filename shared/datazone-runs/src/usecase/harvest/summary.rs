@@ -148,6 +148,9 @@ pub struct Summary {
     pub rounds: u32,
     /// Where the full report is.
     pub report: String,
+    /// Where the harvest's page is, once written beside the report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
 }
 
 /// `message` cut to [`MESSAGE_CHARACTERS`], control characters (which JSON
@@ -255,6 +258,7 @@ impl Summary {
             metadata_generation: assets,
             failures: listed,
             more_failures,
+            page: None,
             rounds: harvest.rounds,
             start_retries: harvest
                 .sources
