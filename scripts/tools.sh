@@ -75,6 +75,16 @@ install_node_packages() {
 # (local/sam-local/stand-in-image.sh). Exports DOCKER_HOST, and
 # SAM_LOCAL_HOST: the Docker bridge's address, where containers reach the
 # local servers.
+# Headless Chromium from Debian (bookworm's, with its security updates), for
+# the test that loads a harvest's page in a real browser.
+install_chromium() {
+  if ! command -v chromium >/dev/null; then
+    echo "installing chromium from Debian" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
 start_docker() {
   if ! command -v dockerd >/dev/null || [ ! -x /bin/busybox ] || ! command -v ip >/dev/null; then
     echo "installing docker.io, busybox-static and iproute2 from Debian" >&2

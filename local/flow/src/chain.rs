@@ -310,6 +310,11 @@ impl LocalChain {
         crate::s3::read_object(&self.s3_endpoint, location)
     }
 
+    /// The bytes of the object at `s3://bucket/key` (e.g. a harvest's page).
+    pub fn s3_bytes(&self, location: &str) -> Vec<u8> {
+        crate::s3::read_bytes(&self.s3_endpoint, location)
+    }
+
     /// GET /_emulator/events: the DataZone events emitted so far.
     pub fn events(&self) -> Vec<Value> {
         self.emulator("/_emulator/events")

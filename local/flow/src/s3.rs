@@ -81,6 +81,12 @@ pub(crate) fn create_bucket(endpoint: &str, bucket: &str) {
 /// The JSON object at `s3://bucket/key` (e.g. a harvest report), read
 /// with the S3 client as the operator would.
 pub(crate) fn read_object(endpoint: &str, location: &str) -> Value {
+    let bytes = read_bytes(endpoint, location);
+    serde_json::from_slice(&bytes).unwrap_or_else(|error| panic!("{location}: {error}"))
+}
+
+/// The bytes of the object at `s3://bucket/key`.
+pub(crate) fn read_bytes(endpoint: &str, location: &str) -> Vec<u8> {
     let (bucket, key) = location
         .strip_prefix("s3://")
         .and_then(|path| path.split_once('/'))
@@ -101,5 +107,5 @@ pub(crate) fn read_object(endpoint: &str, location: &str) -> Value {
             .expect("the object's body")
             .into_bytes()
     });
-    serde_json::from_slice(&bytes).unwrap_or_else(|error| panic!("{location}: {error}"))
+    bytes.to_vec()
 }
