@@ -256,4 +256,50 @@ mod tests {
         );
         assert!(!page.contains("http"), "nothing fetched from elsewhere");
     }
+
+    #[test]
+    fn bars_sit_where_runs_began_and_a_run_still_going_reaches_now() {
+        // Runs from 1,000 s to 1,100 s and from 1,050 s on, still going at
+        // 1,200 s: the timeline spans 200 s.
+        let done = source("ds_done", Outcome::Succeeded, 1_000, 100);
+        let mut going = source("ds_going", Outcome::Succeeded, 1_050, 10);
+        going.tracking.outcome = None;
+        going.tracking.stage = Stage::Following;
+        let mut harvest = Harvest::new(
+            "nightly".into(),
+            DomainId::parse("d", "dzd_a").unwrap(),
+            vec![done, going],
+        );
+        let mut asset = AssetRecord::to_start("ast_1".into(), "orders".into());
+        asset.tracking.finish(Outcome::Succeeded, None);
+        harvest.sources[0].metadata = vec![asset];
+        let summary = Summary::of(&harvest, "s3://b/k.json".into());
+        let page = render(&harvest, &summary, Timestamp::from_epoch_millis(1_200_000));
+        assert!(page.contains("<h2>Timeline (200 s)</h2>"), "{page}");
+        assert!(
+            page.contains("width=\"900\" height=\"28\" viewBox=\"0 0 900 28\""),
+            "a row per run: {page}"
+        );
+        assert!(
+            page.contains("<rect class=\"ok\" x=\"0\" y=\"0\" width=\"450\" height=\"12\"><title>ds_done 100 s</title>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<rect class=\"going\" x=\"225\" y=\"14\" width=\"675\" height=\"12\"><title>ds_going 150 s</title>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<p id=\"assets\">Metadata generation, 1 assets: 1 SUCCEEDED</p>"),
+            "{page}"
+        );
+        let without_assets =
+            Harvest::new("n".into(), DomainId::parse("d", "dzd_a").unwrap(), vec![]);
+        let empty = render(
+            &without_assets,
+            &Summary::of(&without_assets, String::new()),
+            Timestamp::from_epoch_millis(0),
+        );
+        assert!(!empty.contains("id=\"assets\""), "{empty}");
+        assert!(!empty.contains("Timeline"), "no run, no timeline: {empty}");
+    }
 }

@@ -220,6 +220,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_page_is_kept_beside_its_record() {
+        let domain = DomainId::parse("domainId", "dzd_sales2026").unwrap();
+        let record = HarvestRecord {
+            report_prefix: "harvests/",
+            domain: &domain,
+            execution_id: "arn:aws:states:eu-west-1:123456789012:execution:Ingestion:nightly",
+        };
+        assert_eq!(record.key(), "harvests/dzd_sales2026/nightly.json");
+        assert_eq!(record.page_key(), "harvests/dzd_sales2026/nightly.html");
+    }
+
+    #[test]
     fn a_record_key_is_named_after_the_execution() {
         let domain = DomainId::parse("domainId", "dzd_sales2026").unwrap();
         assert_eq!(
