@@ -4,12 +4,11 @@
 use std::time::Duration;
 
 use datazone_runs::Error;
-use datazone_runs::model::timestamp::Timestamp;
 use datazone_runs::port::{DataZone, ReportStore};
 use datazone_runs::usecase::harvest::follow::{FollowRound, RoundPart};
 use datazone_runs::usecase::harvest::steps::{FollowReport, HarvestRecord, follow_step};
 use datazone_runs::usecase::pace::Budget;
-use function_runtime::metrics::{MetricsSink, StdoutMetrics, harvest_finished_document};
+use function_runtime::metrics::{MetricsSink, StdoutMetrics, emit_if_finished};
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation};
 use tracing::Instrument;
@@ -42,17 +41,6 @@ impl<D: DataZone, S: ReportStore, M: MetricsSink> FollowRuns<D, S, M> {
             store,
             config,
             metrics,
-        }
-    }
-
-    /// The harvest's metrics, when this step finished it.
-    fn emit_harvest_metrics(&self, report: &FollowReport) {
-        if let Some(summary) = &report.summary {
-            self.metrics.emit(&harvest_finished_document(
-                &self.config.metrics_namespace,
-                summary,
-                Timestamp::now(),
-            ));
         }
     }
 }
@@ -91,7 +79,11 @@ impl<D: DataZone, S: ReportStore, M: MetricsSink> Handler for FollowRuns<D, S, M
                 execution_id: &request.execution_id,
             };
             let report = follow_step(&self.datazone, &self.store, &record, &round, part).await?;
-            self.emit_harvest_metrics(&report);
+            emit_if_finished(
+                &self.metrics,
+                &self.config.metrics_namespace,
+                report.summary.as_ref(),
+            );
             tracing::info!(
                 pending = report.pending,
                 next_wait_seconds = report.next_wait_seconds,

@@ -112,6 +112,18 @@ pub fn harvest_finished_document(namespace: &str, summary: &Summary, now: Timest
     )
 }
 
+/// Emits the harvest's document to `metrics` when `summary` says this
+/// step finished it (follow-runs and metadata-status alike).
+pub fn emit_if_finished(metrics: &impl MetricsSink, namespace: &str, summary: Option<&Summary>) {
+    if let Some(summary) = summary {
+        metrics.emit(&harvest_finished_document(
+            namespace,
+            summary,
+            Timestamp::now(),
+        ));
+    }
+}
+
 /// Where EMF documents go.
 pub trait MetricsSink: Send + Sync {
     fn emit(&self, document: &Value);
