@@ -1,5 +1,6 @@
 //! The command line.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -93,6 +94,11 @@ pub struct StartArgs {
     /// BUSINESS_DESCRIPTIONS, BUSINESS_NAMES, BUSINESS_GLOSSARY_ASSOCIATIONS.
     #[arg(long, value_name = "TYPES", value_delimiter = ',', requires = "wait")]
     pub generate_metadata: Vec<String>,
+    /// Write the harvest's page to FILE: the self-contained HTML page a
+    /// deployment writes beside its record (counts, failures, a timeline
+    /// of the runs, each asset's metadata generation).
+    #[arg(long, value_name = "FILE")]
+    pub report_page: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -12,8 +12,10 @@ use datazone_runs::model::ids::{
 use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::model::outcome::Origin;
 use datazone_runs::model::run::DataSourceRunStatus;
+use datazone_runs::model::timestamp::Timestamp;
 use datazone_runs::port::DataZone;
 use datazone_runs::usecase::harvest::notification::counted;
+use datazone_runs::usecase::harvest::report_page;
 use datazone_runs::usecase::harvest::summary::Summary;
 use datazone_runs::usecase::pages::{Limits, ListRunsRequest, list_data_source_runs};
 use datazone_runs::usecase::polling::PollingPolicy;
@@ -118,7 +120,15 @@ async fn start(
         Output::Text => Mode::Lines,
     };
     let (harvest, ending) = harvest(datazone, &plan, &mut Progress::new(mode)).await?;
-    let summary = Summary::of(&harvest, "(dzrun keeps no report)".to_owned());
+    let mut summary = Summary::of(&harvest, "(dzrun keeps no report)".to_owned());
+    // The page names itself in the summary it shows, as a deployment's does.
+    let page_written = args.report_page.as_ref().map(|file| {
+        summary.page = Some(file.display().to_string());
+        std::fs::write(
+            file,
+            report_page::render(&harvest, &summary, Timestamp::now()),
+        )
+    });
     let denied = harvest.sources.iter().any(|source| {
         source
             .tracking
@@ -133,6 +143,12 @@ async fn start(
             Exit::of_summary(&summary, denied, args.allow_partial, args.strict) as u8
         }
     };
+    // A page that could not be written is told after the summary, which
+    // still shows how the runs went; the exit says the output was refused.
+    let exit = match &page_written {
+        Some(Err(_)) => Exit::BadInput as u8,
+        _ => exit,
+    };
     match output {
         Output::Json => println!(
             "{}",
@@ -146,6 +162,12 @@ async fn start(
             })
         ),
         Output::Text => print_summary(&harvest, &summary, ending),
+    }
+    if let Some(Err(error)) = &page_written {
+        eprintln!(
+            "dzrun: InvalidInput: --report-page {}: {error}",
+            summary.page.as_deref().unwrap_or_default()
+        );
     }
     Ok(ExitCode::from(exit))
 }
@@ -194,6 +216,9 @@ fn print_summary(harvest: &Harvest, summary: &Summary, ending: Ending) {
                 );
             }
         }
+    }
+    if let Some(page) = &summary.page {
+        println!("page: {page}");
     }
     if !summary.projects_denied.is_empty() {
         let denied: Vec<&str> = summary

@@ -177,6 +177,60 @@ async fn json_output_is_one_document_with_every_source() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn report_page_writes_the_harvests_page_and_a_page_it_cannot_write_exits_4() {
+    let emulator = emulator(&["--time-scale", "600"], None).await;
+    let file = std::env::temp_dir().join(format!("dzrun-page-{}.html", std::process::id()));
+    let page_arg = file.display().to_string();
+    let output = dzrun(
+        &emulator,
+        &start_args(
+            "ds_finance",
+            &[
+                "--wait",
+                "--trigger-id",
+                "nightly-page",
+                "--report-page",
+                &page_arg,
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(code(&output), 1, "the source fails: {}", stdout(&output));
+    assert!(
+        stdout(&output).contains(&format!("page: {page_arg}")),
+        "{}",
+        stdout(&output)
+    );
+    let page = std::fs::read_to_string(&file).expect("the page is written");
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.contains("DataZone harvest nightly-page in dzd_sales2026"));
+    assert!(
+        page.contains("<p id=\"sources\">1 data sources: 1 FAILED</p>"),
+        "{page}"
+    );
+    assert_eq!(page.matches("<rect ").count(), 1, "a bar for the run");
+    std::fs::remove_file(&file).unwrap();
+    // A page it cannot write: the summary still shows how the runs went.
+    let nowhere = std::env::temp_dir().join("no-such-directory/page.html");
+    let output = dzrun(
+        &emulator,
+        &start_args(
+            "ds_orders",
+            &["--wait", "--report-page", &nowhere.display().to_string()],
+        ),
+    )
+    .await;
+    assert_eq!(code(&output), 4, "{}", stdout(&output));
+    assert!(stdout(&output).contains("1 data sources: 1 SUCCEEDED"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("dzrun: InvalidInput: --report-page"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_timeout_stops_waiting_and_names_the_runs_that_go_on() {
     // Real time: the runs last minutes.
     let emulator = emulator(&[], None).await;
