@@ -68,13 +68,6 @@ install_node_packages() {
   fi
 }
 
-# Docker for `sam local invoke` (scripts/test): Debian's docker.io and a
-# static busybox (the stand-in base image's shell) installed when missing,
-# this run's own dockerd (state under .tools/docker, stopped by
-# stop_docker), and the stand-in Lambda base image built when absent
-# (local/sam-local/stand-in-image.sh). Exports DOCKER_HOST, and
-# SAM_LOCAL_HOST: the Docker bridge's address, where containers reach the
-# local servers.
 # Headless Chromium from Debian (bookworm's, with its security updates), for
 # the test that loads a harvest's page in a real browser.
 install_chromium() {
@@ -85,6 +78,13 @@ install_chromium() {
   fi
 }
 
+# Docker for `sam local invoke` (scripts/test): Debian's docker.io and a
+# static busybox (the stand-in base image's shell) installed when missing,
+# this run's own dockerd (state under .tools/docker, stopped by
+# stop_docker), and the stand-in Lambda base image built when absent
+# (local/sam-local/stand-in-image.sh). Exports DOCKER_HOST, and
+# SAM_LOCAL_HOST: the Docker bridge's address, where containers reach the
+# local servers.
 start_docker() {
   if ! command -v dockerd >/dev/null || [ ! -x /bin/busybox ] || ! command -v ip >/dev/null; then
     echo "installing docker.io, busybox-static and iproute2 from Debian" >&2
