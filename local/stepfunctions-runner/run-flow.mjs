@@ -266,14 +266,21 @@ for (const delivery of deliveries(deployment, statusChange)) {
   else notifications.push({ rule: delivery.rule, subject: null, message: delivery.input, email: delivery.input });
 }
 
+// A summary's non-zero counts in the report's words: each count is named
+// as its outcome is (`partiallySucceeded` counts PARTIALLY_SUCCEEDED), as
+// dzrun and the notification print them.
+const counted = (counts, total) => Object.entries(counts)
+  .filter(([key, count]) => key !== total && count > 0)
+  .map(([key, count]) => `${count} ${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`)
+  .join(", ");
 const summary = report.status === "SUCCEEDED" ? report.output : (() => {
   try { return JSON.parse(report.cause); } catch { return null; }
 })();
 say("");
 if (summary?.sources) {
   const { sources, metadataGeneration: assets } = summary;
-  say(`  ${sources.selected} data sources: ${sources.succeeded} succeeded, ${sources.partiallySucceeded} partly succeeded, ${sources.failed} failed, ${sources.notStarted} not started, ${sources.quotaExhausted} skipped (daily quota spent), ${sources.pollingLimitReached + sources.checkFailed + sources.unknownStatus} not followed to the end`);
-  if (assets.assets > 0) say(`  metadata generation for ${assets.assets} assets: ${assets.succeeded} succeeded, ${assets.partiallySucceeded} partly, ${assets.failed + assets.canceled + assets.notStarted + assets.pollingLimitReached + assets.checkFailed + assets.unknownStatus} not`);
+  say(`  ${sources.selected} data sources: ${counted(sources, "selected")}`);
+  if (assets.assets > 0) say(`  metadata generation, ${assets.assets} assets: ${counted(assets, "assets")}`);
   for (const failure of summary.failures) say(`  ${failure.dataSourceId.padEnd(20)} ${failure.outcome}${failure.error ? ` (${failure.error.name}: ${failure.error.message})` : ""}`);
   if (summary.moreFailures) say(`  … and ${summary.moreFailures} more failures`);
   say(`  full report: ${summary.report}`);

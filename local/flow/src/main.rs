@@ -120,6 +120,18 @@ fn main() -> ExitCode {
             }
         }
     }
+    // The page lives in the S3 server, which stops with the chain: a copy
+    // beside the logs is what a person can open afterwards.
+    if let Some(page) = flow.summary()["page"].as_str() {
+        let file = chain.logs.join(format!("{execution}.html"));
+        match std::fs::write(&file, chain.s3_bytes(page)) {
+            Ok(()) => println!("The harvest's page: file://{}", file.display()),
+            Err(error) => eprintln!(
+                "local-flow: cannot copy the page to {}: {error}",
+                file.display()
+            ),
+        }
+    }
     let summary = flow.summary();
     let denied: Vec<&str> = summary["projectsDenied"]
         .as_array()
