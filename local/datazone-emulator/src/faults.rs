@@ -19,6 +19,8 @@ pub const DEFAULT_RATE_LIMITS: &[(&str, f64)] = &[
     ("StartMetadataGenerationRun", 10.0),
     ("CancelMetadataGenerationRun", 20.0),
     ("ListDataSources", 20.0),
+    ("AcceptPredictions", 20.0),
+    ("RejectPredictions", 20.0),
 ];
 
 /// A token bucket: `rate` requests a second, bursts up to `rate`.

@@ -64,6 +64,11 @@ impl Emulator {
         self.app.advance_clock(emulated_seconds);
     }
 
+    /// Each asset's predictions (GET /_emulator/predictions).
+    pub fn predictions(&self) -> Value {
+        self.app.predictions()
+    }
+
     /// Every event emitted so far, oldest first.
     pub fn events(&self) -> Vec<Value> {
         self.app.events()

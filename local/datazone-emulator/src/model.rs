@@ -102,6 +102,8 @@ pub const OPERATIONS: &[&str] = &[
     "CancelMetadataGenerationRun",
     "ListDomains",
     "ListProjects",
+    "AcceptPredictions",
+    "RejectPredictions",
 ];
 
 /// The errors an operation's model lists (shape names).
@@ -125,7 +127,7 @@ pub fn operation_errors(operation: &str) -> &'static [&'static str] {
             "ValidationException",
             "UnauthorizedException",
         ],
-        "CancelMetadataGenerationRun" => &[
+        "CancelMetadataGenerationRun" | "AcceptPredictions" | "RejectPredictions" => &[
             "InternalServerException",
             "ResourceNotFoundException",
             "AccessDeniedException",

@@ -51,7 +51,8 @@ pub struct Options {
     /// Requests per second an operation takes before answering 429
     /// ThrottlingException (repeatable), e.g. StartDataSourceRun=20. Defaults:
     /// StartDataSourceRun=20, StartMetadataGenerationRun=10,
-    /// CancelMetadataGenerationRun=20, ListDataSources=20 (the documented quotas).
+    /// CancelMetadataGenerationRun=20, ListDataSources=20, AcceptPredictions=20,
+    /// RejectPredictions=20 (the documented quotas).
     #[arg(long = "rate-limit", value_name = "OPERATION=TPS", value_parser = rate_limit)]
     pub rate_limits: Vec<(String, f64)>,
 

@@ -10,7 +10,7 @@ use aws_sdk_datazone::types::{
     MetadataGenerationRunType,
 };
 use common::{asset, calls, client, emulator, raw};
-use serde_json::json;
+use serde_json::{Value, json};
 
 const DOMAIN: &str = "dzd_sales2026";
 
@@ -916,4 +916,137 @@ async fn the_same_random_seed_gives_the_same_ids() {
         emulator.stop().await;
     }
     assert_eq!(ids[0], ids[1]);
+}
+
+#[tokio::test]
+async fn predictions_are_accepted_by_rule_rejected_and_each_decision_is_a_revision() {
+    use aws_sdk_datazone::types::{AcceptRule, AcceptRuleBehavior, RejectRule, RejectRuleBehavior};
+    let seed =
+        json!({"domains": [{"id": DOMAIN, "name": "d", "projects": [{"id": "p", "name": "p"}],
+        "assets": ["orders", "never"],
+        "metadataGeneration": {"default": {"outcome": "SUCCEEDED", "seconds": 10}}}]})
+        .to_string();
+    let emulator = emulator(&[], Some(&seed)).await;
+    let client = client(&emulator, 1);
+    let accept = |asset: &str, threshold: Option<f32>, token: &str| {
+        client
+            .accept_predictions()
+            .domain_identifier(DOMAIN)
+            .identifier(asset)
+            .accept_rule(
+                AcceptRule::builder()
+                    .rule(AcceptRuleBehavior::All)
+                    .set_threshold(threshold)
+                    .build(),
+            )
+            .client_token(token)
+            .send()
+    };
+    // An asset no generation has suggested anything for is not found.
+    let none = accept("never", Some(0.8), "t0").await.unwrap_err();
+    assert_eq!(code(&none), "ResourceNotFoundException");
+    client
+        .start_metadata_generation_run()
+        .domain_identifier(DOMAIN)
+        .owning_project_identifier("p")
+        .types(MetadataGenerationRunType::BusinessDescriptions)
+        .types(MetadataGenerationRunType::BusinessNames)
+        .target(asset("orders"))
+        .send()
+        .await
+        .unwrap();
+    emulator.advance(60.0);
+    let listed = emulator.predictions();
+    let predictions = listed[0]["predictions"].as_array().unwrap().clone();
+    assert_eq!(predictions.len(), 6, "three targets per type: {listed}");
+    assert_eq!(listed[0]["revision"], "2", "the generation is a revision");
+    let above: Vec<&Value> = predictions
+        .iter()
+        .filter(|p| p["confidence"].as_f64().unwrap() >= 0.8)
+        .collect();
+    assert!(!above.is_empty() && above.len() < 6, "{listed}");
+
+    let accepted = accept("orders", Some(0.8), "t1").await.unwrap();
+    assert_eq!(accepted.asset_id(), "orders");
+    assert_eq!(accepted.revision(), "3");
+    let again = accept("orders", Some(0.8), "t1").await.unwrap();
+    assert_eq!(
+        again.revision(),
+        "3",
+        "the same token decides nothing twice"
+    );
+    let decisions = |listed: &Value| -> Vec<(String, String)> {
+        listed[0]["predictions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["target"].as_str().unwrap().to_owned(),
+                    p["decision"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let now = emulator.predictions();
+    for (prediction, (target, decision)) in predictions.iter().zip(decisions(&now)) {
+        assert_eq!(prediction["target"], target.as_str());
+        let expected = if prediction["confidence"].as_f64().unwrap() >= 0.8 {
+            "ACCEPTED"
+        } else {
+            "SUGGESTED"
+        };
+        assert_eq!(decision, expected, "{target}: {now}");
+    }
+
+    let rejected = client
+        .reject_predictions()
+        .domain_identifier(DOMAIN)
+        .identifier("orders")
+        .reject_rule(RejectRule::builder().rule(RejectRuleBehavior::All).build())
+        .client_token("t2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rejected.asset_revision(), "4");
+    let after = emulator.predictions();
+    assert!(
+        decisions(&after)
+            .iter()
+            .all(|(_, decision)| decision != "SUGGESTED"),
+        "the rest rejected: {after}"
+    );
+    let stale = client
+        .accept_predictions()
+        .domain_identifier(DOMAIN)
+        .identifier("orders")
+        .revision("2")
+        .accept_rule(AcceptRule::builder().rule(AcceptRuleBehavior::All).build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&stale), "ConflictException");
+    let bad_token = client
+        .accept_predictions()
+        .domain_identifier(DOMAIN)
+        .identifier("orders")
+        .client_token("has space")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&bad_token), "ValidationException");
+    let kinds: Vec<String> = emulator
+        .events()
+        .iter()
+        .map(|event| event["detail-type"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        kinds.contains(&"Metadata Generation Accepted".to_owned()),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"Metadata Generation Rejected".to_owned()),
+        "{kinds:?}"
+    );
+    emulator.stop().await;
 }

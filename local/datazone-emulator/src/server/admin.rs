@@ -31,6 +31,12 @@ pub async fn events(State(app): State<App>) -> Response {
     axum::Json(app.events()).into_response()
 }
 
+/// GET /_emulator/predictions: each asset's predictions, their
+/// confidences and decisions, and its revision.
+pub async fn predictions(State(app): State<App>) -> Response {
+    axum::Json(app.predictions()).into_response()
+}
+
 pub async fn health() -> Response {
     axum::Json(json!({"status": "ok"})).into_response()
 }

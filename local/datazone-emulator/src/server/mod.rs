@@ -143,6 +143,12 @@ impl App {
         lock(&self.0.store).now()
     }
 
+    /// Each asset's predictions, once what has ended made them.
+    pub fn predictions(&self) -> Value {
+        self.tick();
+        lock(&self.0.store).predictions_report()
+    }
+
     pub fn events(&self) -> Vec<Value> {
         lock(&self.0.events).clone()
     }

@@ -115,6 +115,18 @@ pub const ROUTES: &[Route] = &[
         path: "/v2/domains/{domainIdentifier}/projects",
         run: |store, request, _, _| store.list_projects(request),
     },
+    Route {
+        operation: "AcceptPredictions",
+        method: Method::PUT,
+        path: "/v2/domains/{domainIdentifier}/assets/{identifier}/accept-predictions",
+        run: |store, request, now, caller| store.accept_predictions(request, now, caller),
+    },
+    Route {
+        operation: "RejectPredictions",
+        method: Method::PUT,
+        path: "/v2/domains/{domainIdentifier}/assets/{identifier}/reject-predictions",
+        run: |store, request, now, caller| store.reject_predictions(request, now, caller),
+    },
 ];
 
 /// Runs `route` for one HTTP request.
@@ -140,10 +152,10 @@ async fn serve(
 pub fn router(app: App) -> Router {
     let mut router = Router::new();
     for route in ROUTES {
-        let filter = if route.method == Method::POST {
-            MethodFilter::POST
-        } else {
-            MethodFilter::GET
+        let filter = match route.method {
+            Method::POST => MethodFilter::POST,
+            Method::PUT => MethodFilter::PUT,
+            _ => MethodFilter::GET,
         };
         router = router.route(
             route.path,
@@ -160,6 +172,7 @@ pub fn router(app: App) -> Router {
         .route("/_emulator/events", get(admin::events))
         .route("/_emulator/health", get(admin::health))
         .route("/_emulator/clock", post(admin::clock))
+        .route("/_emulator/predictions", get(admin::predictions))
         .fallback(admin::unknown_operation)
         .method_not_allowed_fallback(admin::unknown_operation)
         .with_state(app)

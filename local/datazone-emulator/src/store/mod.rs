@@ -8,6 +8,7 @@
 mod data_sources;
 mod discovery;
 mod metadata;
+mod predictions;
 mod runs;
 
 use std::collections::{HashMap, VecDeque};
@@ -21,6 +22,7 @@ use crate::events::Transition;
 use crate::model;
 use crate::seed::{DataSourceSeed, DomainSeed, Seed};
 use metadata::MetadataRecord;
+use predictions::AssetPredictions;
 use runs::{NewRun, RunRecord};
 
 /// The documented quota of data source runs per data source per day.
@@ -72,6 +74,8 @@ pub struct Store {
     metadata_runs: Vec<MetadataRecord>,
     metadata_by_id: HashMap<String, usize>,
     metadata_by_token: HashMap<(String, String), usize>,
+    /// Each asset's predictions, by domain and asset id.
+    predictions: HashMap<(String, String), AssetPredictions>,
     ids: StdRng,
     /// Transitions not yet handed to the event sinks, in the order they happened.
     pending: Vec<Transition>,
@@ -107,6 +111,7 @@ impl Store {
             metadata_runs: Vec::new(),
             metadata_by_id: HashMap::new(),
             metadata_by_token: HashMap::new(),
+            predictions: HashMap::new(),
             ids: StdRng::seed_from_u64(random_seed),
             pending: Vec::new(),
         };
@@ -224,6 +229,7 @@ impl Store {
                 .iter_mut()
                 .filter_map(|run| run.finish(now)),
         );
+        self.keep_predictions(&transitions);
         transitions
     }
 }
