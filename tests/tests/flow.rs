@@ -745,3 +745,45 @@ fn a_report_bucket_that_refuses_fails_the_harvest_by_name() {
         "{cause}"
     );
 }
+
+/// The rule on: metadata-status, as its template role (which gains
+/// AcceptPredictions and RejectPredictions only with a rule), accepts
+/// exactly the predictions at or above the threshold and rejects the rest.
+#[test]
+fn a_rule_accepts_the_predictions_above_its_threshold_and_rejects_the_rest() {
+    let seed = write_seed(
+        "predictions",
+        vec![instant_source("ds_m", "SUCCESS", &["ast_a", "ast_b"])],
+        json!({"default": {"outcome": "SUCCEEDED", "seconds": 60}}),
+    );
+    let chain = LocalChain::start(
+        &options(&seed)
+            .parameter("GenerateMetadata", "true")
+            .parameter("AcceptPredictions", "0.8")
+            .parameter("RejectOtherPredictions", "true"),
+    );
+    let report = chain.run_flow(&harvest_of("predictions", &["ds_m"]));
+    assert_ran(&report);
+    assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
+    let harvest = chain.harvest(&report);
+    for asset in harvest["sources"][0]["metadata"].as_array().unwrap() {
+        let record = &asset["predictions"];
+        assert_eq!(record["thresholdPercent"], 80, "{asset}");
+        assert!(record["acceptedRevision"].is_string(), "{asset}");
+        assert!(record["rejectedRevision"].is_string(), "{asset}");
+    }
+    let decided = chain.predictions();
+    for asset in decided.as_array().unwrap() {
+        for prediction in asset["predictions"].as_array().unwrap() {
+            let above = prediction["confidence"].as_f64().unwrap() >= 0.8;
+            let expected = if above { "ACCEPTED" } else { "REJECTED" };
+            assert_eq!(prediction["decision"], expected, "{asset}");
+        }
+    }
+    assert_eq!(chain.calls("AcceptPredictions", 200), 2);
+    assert_eq!(chain.calls("RejectPredictions", 200), 2);
+    assert_eq!(
+        report.summary()["metadataGeneration"]["predictions"]["acceptedRestRejected"],
+        2
+    );
+}

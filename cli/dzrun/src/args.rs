@@ -94,6 +94,13 @@ pub struct StartArgs {
     /// BUSINESS_DESCRIPTIONS, BUSINESS_NAMES, BUSINESS_GLOSSARY_ASSOCIATIONS.
     #[arg(long, value_name = "TYPES", value_delimiter = ',', requires = "wait")]
     pub generate_metadata: Vec<String>,
+    /// Accept what generation suggested: ALL, or a confidence from 0 to 1
+    /// (those at or above it), as the deployment's AcceptPredictions does.
+    #[arg(long, value_name = "RULE", requires = "generate_metadata")]
+    pub accept_predictions: Option<String>,
+    /// With --accept-predictions, reject the predictions it did not accept.
+    #[arg(long, requires = "accept_predictions")]
+    pub reject_other_predictions: bool,
     /// Write the harvest's page to FILE: the self-contained HTML page a
     /// deployment writes beside its record (counts, failures, a timeline
     /// of the runs, each asset's metadata generation).

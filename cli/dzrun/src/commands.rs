@@ -11,6 +11,7 @@ use datazone_runs::model::ids::{
 };
 use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::model::outcome::Origin;
+use datazone_runs::model::predictions::PredictionsRule;
 use datazone_runs::model::run::DataSourceRunStatus;
 use datazone_runs::model::timestamp::Timestamp;
 use datazone_runs::port::DataZone;
@@ -111,6 +112,12 @@ async fn start(
         wait: args.wait,
         timeout: args.timeout,
         metadata_types: metadata_types(&args.generate_metadata)?,
+        predictions: match &args.accept_predictions {
+            Some(rule) => {
+                PredictionsRule::parse("--accept-predictions", rule, args.reject_other_predictions)?
+            }
+            None => None,
+        },
         polling: PollingPolicy::from_settings(|name| std::env::var(name).ok())?,
         call_allowance,
     };
@@ -196,6 +203,12 @@ fn print_summary(harvest: &Harvest, summary: &Summary, ending: Ending) {
             metadata.assets,
             counted(&metadata.by_outcome())
         );
+        if let Some(predictions) = &metadata.predictions {
+            println!(
+                "generated metadata, by --accept-predictions: {}",
+                counted(&predictions.by_decision())
+            );
+        }
         for source in &harvest.sources {
             for asset in &source.metadata {
                 let Some(outcome) = asset.tracking.outcome else {

@@ -19,8 +19,8 @@ pub enum Exit {
     /// Access denied (IAM or the project's membership).
     Denied = 5,
     /// With `--strict`, a warning: an asset's metadata generation did not
-    /// succeed, a project was left out, or a source was skipped for its
-    /// spent daily quota.
+    /// succeed or its predictions could not be accepted, a project was left
+    /// out, or a source was skipped for its spent daily quota.
     Warned = 6,
 }
 
@@ -43,7 +43,12 @@ impl Exit {
     pub fn of_summary(summary: &Summary, denied: bool, allow_partial: bool, strict: bool) -> Self {
         let warned = summary.metadata_generation.not_generated() > 0
             || !summary.projects_denied.is_empty()
-            || summary.sources.quota_exhausted > 0;
+            || summary.sources.quota_exhausted > 0
+            || summary
+                .metadata_generation
+                .predictions
+                .as_ref()
+                .is_some_and(|predictions| predictions.suggested > 0);
         if denied {
             Self::Denied
         } else if summary.any_failed {

@@ -11,13 +11,15 @@ use datazone_runs::Error;
 use datazone_runs::model::harvest::Harvest;
 use datazone_runs::model::ids::DomainId;
 use datazone_runs::model::metadata_run::MetadataGenerationType;
+use datazone_runs::model::predictions::PredictionsRule;
 use datazone_runs::port::DataZone;
 use datazone_runs::settings::{
     FOLLOW_CONCURRENCY, LIST_REQUESTS_PER_SECOND, MAX_POLLS, METADATA_REQUESTS_PER_SECOND,
-    START_CONCURRENCY, START_REQUESTS_PER_SECOND, START_RETRY_DEADLINE_SECONDS,
+    PREDICTIONS_REQUESTS_PER_SECOND, START_CONCURRENCY, START_REQUESTS_PER_SECOND,
+    START_RETRY_DEADLINE_SECONDS,
 };
 use datazone_runs::usecase::harvest::follow::{
-    FollowRound, MetadataSettings, RoundPart, follow_part,
+    FollowRound, MetadataSettings, PredictionsSettings, RoundPart, follow_part,
 };
 use datazone_runs::usecase::harvest::start::{StartRound, new_harvest, start_round};
 use datazone_runs::usecase::pace::{Budget, Pacer};
@@ -38,6 +40,8 @@ pub struct Plan {
     pub wait: bool,
     pub timeout: Option<Duration>,
     pub metadata_types: Vec<MetadataGenerationType>,
+    /// The rule for what generation suggests (`None`: left as suggestions).
+    pub predictions: Option<PredictionsRule>,
     pub polling: PollingPolicy,
     /// Time one call may take.
     pub call_allowance: Duration,
@@ -138,6 +142,7 @@ pub async fn harvest(
         return Ok((harvest, Ending::Started));
     }
     let metadata_pacer = Pacer::per_second(METADATA_REQUESTS_PER_SECOND.default);
+    let predictions_pacer = Pacer::per_second(PREDICTIONS_REQUESTS_PER_SECOND.default);
     loop {
         let round = FollowRound {
             polling: &plan.polling,
@@ -148,6 +153,11 @@ pub async fn harvest(
             metadata: (!plan.metadata_types.is_empty()).then_some(MetadataSettings {
                 types: &plan.metadata_types,
                 pacer: &metadata_pacer,
+                predictions: plan.predictions.map(|rule| PredictionsSettings {
+                    rule,
+                    pacer: &predictions_pacer,
+                    retry_deadline: Duration::from_secs(START_RETRY_DEADLINE_SECONDS.default),
+                }),
             }),
         };
         let followed = follow_part(datazone, &mut harvest, &round, RoundPart::Whole).await;

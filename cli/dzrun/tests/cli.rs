@@ -231,6 +231,56 @@ async fn report_page_writes_the_harvests_page_and_a_page_it_cannot_write_exits_4
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn accept_predictions_accepts_exactly_those_at_or_above_the_threshold() {
+    // ds_orders imports three assets; the sample seed fails the generation
+    // for ast_customers, which so has nothing to accept.
+    let emulator = emulator(&["--time-scale", "600"], None).await;
+    let output = dzrun(
+        &emulator,
+        &start_args(
+            "ds_orders",
+            &[
+                "--wait",
+                "--generate-metadata",
+                "BUSINESS_DESCRIPTIONS",
+                "--accept-predictions",
+                "0.8",
+            ],
+        ),
+    )
+    .await;
+    let text = stdout(&output);
+    assert_eq!(code(&output), 0, "{text}");
+    assert!(
+        text.contains("generated metadata, by --accept-predictions: 2 ACCEPTED"),
+        "{text}"
+    );
+    let assets = emulator.predictions();
+    let assets = assets.as_array().unwrap();
+    assert_eq!(assets.len(), 2, "{assets:?}");
+    let mut accepted = 0;
+    for asset in assets {
+        for prediction in asset["predictions"].as_array().unwrap() {
+            let above = prediction["confidence"].as_f64().unwrap() >= 0.8;
+            let expected = if above { "ACCEPTED" } else { "SUGGESTED" };
+            assert_eq!(prediction["decision"], expected, "{asset}");
+            accepted += usize::from(above);
+        }
+    }
+    assert!(
+        accepted > 0,
+        "the seed has predictions above 0.8: {assets:?}"
+    );
+    assert_eq!(calls(&emulator, "AcceptPredictions", 200), 2);
+    assert_eq!(
+        calls(&emulator, "RejectPredictions", 200),
+        0,
+        "not asked to"
+    );
+    emulator.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_timeout_stops_waiting_and_names_the_runs_that_go_on() {
     // Real time: the runs last minutes.
     let emulator = emulator(&[], None).await;

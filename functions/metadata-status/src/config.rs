@@ -5,9 +5,11 @@ use datazone_adapter::client::ClientSettings;
 use datazone_runs::Error;
 use datazone_runs::model::ids::DomainId;
 use datazone_runs::model::metadata_run::MetadataGenerationType;
+use datazone_runs::model::predictions::PredictionsRule;
 use datazone_runs::settings::{
-    FOLLOW_CONCURRENCY, MAX_POLLS, METADATA_GENERATION_TYPES, METADATA_REQUESTS_PER_SECOND,
-    REPORT_PREFIX, as_configuration_error,
+    ACCEPT_PREDICTIONS, FOLLOW_CONCURRENCY, MAX_POLLS, METADATA_GENERATION_TYPES,
+    METADATA_REQUESTS_PER_SECOND, PREDICTIONS_REQUESTS_PER_SECOND, REJECT_OTHER_PREDICTIONS,
+    REPORT_PREFIX, START_RETRY_DEADLINE_SECONDS, as_configuration_error,
 };
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::env;
@@ -33,13 +35,20 @@ pub struct MetadataStatusConfig {
     pub report_prefix: String,
     /// The CloudWatch namespace of the finished harvest's metrics.
     pub metrics_namespace: String,
+    /// The rule for what generation suggests (`None`: left as suggestions).
+    pub predictions: Option<PredictionsRule>,
+    /// AcceptPredictions and RejectPredictions calls a second, at most.
+    pub predictions_rate: f64,
+    /// How long a decision failing with a retryable error is retried.
+    pub retry_deadline_seconds: u64,
 }
 
 impl MetadataStatusConfig {
     /// `DATAZONE_DOMAIN_ID`, `POLL_MIN_WAIT_SECONDS`, `POLL_MAX_WAIT_SECONDS`,
     /// `MAX_POLLS`, `FOLLOW_CONCURRENCY`, `METADATA_GENERATION_TYPES`,
-    /// `METADATA_REQUESTS_PER_SECOND`, `REPORT_PREFIX`, and the client's
-    /// timeouts.
+    /// `METADATA_REQUESTS_PER_SECOND`, `REPORT_PREFIX`, `ACCEPT_PREDICTIONS`,
+    /// `REJECT_OTHER_PREDICTIONS`, `PREDICTIONS_REQUESTS_PER_SECOND`,
+    /// `START_RETRY_DEADLINE_SECONDS`, and the client's timeouts.
     pub fn from_env() -> Result<Self, Error> {
         let types = env::text(&METADATA_GENERATION_TYPES);
         Ok(Self {
@@ -56,6 +65,14 @@ impl MetadataStatusConfig {
             client: ClientSettings::from_env()?,
             report_prefix: env::text(&REPORT_PREFIX),
             metrics_namespace: env::text(&METRICS_NAMESPACE),
+            predictions: PredictionsRule::parse(
+                ACCEPT_PREDICTIONS.name,
+                &env::text(&ACCEPT_PREDICTIONS),
+                env::flag(&REJECT_OTHER_PREDICTIONS)?,
+            )
+            .map_err(as_configuration_error)?,
+            predictions_rate: env::rate(&PREDICTIONS_REQUESTS_PER_SECOND)?,
+            retry_deadline_seconds: env::number(&START_RETRY_DEADLINE_SECONDS)?,
         })
     }
 }

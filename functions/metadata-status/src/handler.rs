@@ -6,7 +6,9 @@ use std::time::Duration;
 use datazone_runs::Error;
 use datazone_runs::model::outcome::Origin;
 use datazone_runs::port::{DataZone, ReportStore};
-use datazone_runs::usecase::harvest::follow::{FollowRound, MetadataSettings, RoundPart};
+use datazone_runs::usecase::harvest::follow::{
+    FollowRound, MetadataSettings, PredictionsSettings, RoundPart,
+};
 use datazone_runs::usecase::harvest::steps::{FollowReport, HarvestRecord, follow_step};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::status::{MetadataOutcome, check_metadata_run};
@@ -66,6 +68,7 @@ impl<D: DataZone, S: ReportStore, M: MetricsSink> MetadataStatus<D, S, M> {
     ) -> Result<FollowReport, Error> {
         let work_time = invocation.time_for_work(TIME_KEPT);
         let pacer = Pacer::per_second(self.config.rate);
+        let predictions_pacer = Pacer::per_second(self.config.predictions_rate);
         let round = FollowRound {
             polling: &self.config.polling,
             max_polls: self.config.max_polls,
@@ -75,6 +78,11 @@ impl<D: DataZone, S: ReportStore, M: MetricsSink> MetadataStatus<D, S, M> {
             metadata: Some(MetadataSettings {
                 types: &self.config.types,
                 pacer: &pacer,
+                predictions: self.config.predictions.map(|rule| PredictionsSettings {
+                    rule,
+                    pacer: &predictions_pacer,
+                    retry_deadline: Duration::from_secs(self.config.retry_deadline_seconds),
+                }),
             }),
         };
         let part = RoundPart::Metadata {

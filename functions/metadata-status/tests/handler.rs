@@ -36,6 +36,9 @@ fn config() -> MetadataStatusConfig {
         client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
         report_prefix: "harvests/".into(),
         metrics_namespace: "Test".into(),
+        predictions: None,
+        predictions_rate: 1000.0,
+        retry_deadline_seconds: 900,
     }
 }
 

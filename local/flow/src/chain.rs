@@ -271,6 +271,11 @@ impl LocalChain {
         serde_json::from_str(&body).expect("the emulator answers JSON")
     }
 
+    /// GET /_emulator/predictions: each asset's predictions and decisions.
+    pub fn predictions(&self) -> Value {
+        self.emulator("/_emulator/predictions")
+    }
+
     /// GET /_emulator/counters: calls by operation and status, event deliveries.
     pub fn counters(&self) -> Value {
         self.emulator("/_emulator/counters")

@@ -20,7 +20,8 @@ use datazone_runs::model::run::{DataSourceRun, DataSourceRunStatus, DataSourceRu
 use datazone_runs::model::timestamp::Timestamp;
 use datazone_runs::port::{
     ActivitiesPageRequest, AssetActivity, DataSourcesPageRequest, DataZone, Page,
-    ProjectsPageRequest, RunsPageRequest, StartMetadataRequest, StartRunRequest,
+    PredictionsRequest, ProjectsPageRequest, RunsPageRequest, StartMetadataRequest,
+    StartRunRequest,
 };
 
 use crate::answer_date::AnswerDate;
@@ -218,6 +219,42 @@ impl DataZone for SdkDataZone {
             target: Some(self::target(&target)),
             type_stats: Vec::new()
         ))
+    }
+
+    async fn accept_predictions(&self, request: &PredictionsRequest) -> Result<String, Error> {
+        let rule = sdk::AcceptRule::builder()
+            .rule(sdk::AcceptRuleBehavior::All)
+            .set_threshold(request.threshold)
+            .build();
+        let output = self
+            .client
+            .accept_predictions()
+            .domain_identifier(request.domain.as_str())
+            .identifier(&request.asset_id)
+            .accept_rule(rule)
+            .client_token(&request.client_token)
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(output.revision().to_owned())
+    }
+
+    async fn reject_predictions(&self, request: &PredictionsRequest) -> Result<String, Error> {
+        let rule = sdk::RejectRule::builder()
+            .rule(sdk::RejectRuleBehavior::All)
+            .set_threshold(request.threshold)
+            .build();
+        let output = self
+            .client
+            .reject_predictions()
+            .domain_identifier(request.domain.as_str())
+            .identifier(&request.asset_id)
+            .reject_rule(rule)
+            .client_token(&request.client_token)
+            .send()
+            .await
+            .map_err(map_sdk_error)?;
+        Ok(output.asset_revision().to_owned())
     }
 
     async fn list_projects(

@@ -90,6 +90,18 @@ pub struct StartMetadataRequest {
     pub client_token: String,
 }
 
+/// AcceptPredictions or RejectPredictions for one asset, by rule: every
+/// prediction still suggested (`rule` ALL), or, accepting, only those whose
+/// top choice's confidence is at or above `threshold`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PredictionsRequest {
+    pub domain: DomainId,
+    pub asset_id: String,
+    pub threshold: Option<f32>,
+    /// Makes the call idempotent: the same token decides at most once.
+    pub client_token: String,
+}
+
 pub trait DataZone: Send + Sync {
     fn start_data_source_run(
         &self,
@@ -132,6 +144,18 @@ pub trait DataZone: Send + Sync {
         &self,
         request: DataSourcesPageRequest,
     ) -> impl Future<Output = Result<Page<DataSourceSummary>, Error>> + Send;
+
+    /// AcceptPredictions: the asset's revision after the call.
+    fn accept_predictions(
+        &self,
+        request: &PredictionsRequest,
+    ) -> impl Future<Output = Result<String, Error>> + Send;
+
+    /// RejectPredictions: the asset's revision after the call.
+    fn reject_predictions(
+        &self,
+        request: &PredictionsRequest,
+    ) -> impl Future<Output = Result<String, Error>> + Send;
 }
 
 /// Where harvest records are kept, by key (an S3 bucket in AWS); also
@@ -235,6 +259,22 @@ macro_rules! forward {
             ) -> impl Future<Output = Result<Page<DataSourceSummary>, Error>> + Send {
                 let $target = self;
                 $inner.list_data_sources(request)
+            }
+
+            fn accept_predictions(
+                &self,
+                request: &PredictionsRequest,
+            ) -> impl Future<Output = Result<String, Error>> + Send {
+                let $target = self;
+                $inner.accept_predictions(request)
+            }
+
+            fn reject_predictions(
+                &self,
+                request: &PredictionsRequest,
+            ) -> impl Future<Output = Result<String, Error>> + Send {
+                let $target = self;
+                $inner.reject_predictions(request)
             }
         }
     };

@@ -183,6 +183,23 @@ pub const METADATA_REQUESTS_PER_SECOND: Rate = Rate {
     name: "METADATA_REQUESTS_PER_SECOND",
     default: 4.0,
 };
+/// Under half of AcceptPredictions' and RejectPredictions' documented 20
+/// a second each ("Quotas for Amazon DataZone").
+pub const PREDICTIONS_REQUESTS_PER_SECOND: Rate = Rate {
+    name: "PREDICTIONS_REQUESTS_PER_SECOND",
+    default: 8.0,
+};
+/// The rule for what metadata generation suggests: `NONE` (left as
+/// suggestions), `ALL`, or a confidence from 0 to 1 (accepted at or above).
+pub const ACCEPT_PREDICTIONS: Text = Text {
+    name: "ACCEPT_PREDICTIONS",
+    default: "NONE",
+};
+/// With a rule, whether the predictions it did not accept are rejected.
+pub const REJECT_OTHER_PREDICTIONS: Flag = Flag {
+    name: "REJECT_OTHER_PREDICTIONS",
+    default: false,
+};
 /// How long a start failing with a retryable error is retried.
 pub const START_RETRY_DEADLINE_SECONDS: Number<u64> = Number {
     name: "START_RETRY_DEADLINE_SECONDS",
@@ -246,6 +263,9 @@ pub fn defaults() -> Vec<(&'static str, String)> {
         rate(&START_REQUESTS_PER_SECOND),
         rate(&LIST_REQUESTS_PER_SECOND),
         rate(&METADATA_REQUESTS_PER_SECOND),
+        rate(&PREDICTIONS_REQUESTS_PER_SECOND),
+        text(&ACCEPT_PREDICTIONS),
+        flag(&REJECT_OTHER_PREDICTIONS),
         number(&START_RETRY_DEADLINE_SECONDS),
         flag(&GENERATE_METADATA),
         text(&METADATA_GENERATION_TYPES),

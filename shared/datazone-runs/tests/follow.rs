@@ -65,6 +65,7 @@ async fn follow_by(
         metadata: metadata.then_some(MetadataSettings {
             types: TYPES,
             pacer: &pacer,
+            predictions: None,
         }),
     };
     follow_part(fake, harvest, &round, part).await

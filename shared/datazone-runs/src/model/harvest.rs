@@ -11,6 +11,7 @@ use crate::model::ids::{
     DataSourceId, DataSourceRunId, DomainId, MetadataGenerationRunId, ProjectId,
 };
 use crate::model::metadata_run::{MetadataGenerationRunStatus, MetadataGenerationTypeStat};
+use crate::model::predictions::PredictionsRecord;
 use crate::model::run::{AssetStatistics, DataSourceRunStatus, RunError};
 use crate::model::timestamp::Timestamp;
 
@@ -260,6 +261,10 @@ pub struct AssetRecord {
     pub type_stats: Vec<MetadataGenerationTypeStat>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+    /// What the deployment's rule did with what the generation suggested
+    /// (absent without a rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predictions: Option<PredictionsRecord>,
 }
 
 impl AssetRecord {
@@ -272,7 +277,13 @@ impl AssetRecord {
             status: None,
             type_stats: Vec::new(),
             created_at: None,
+            predictions: None,
         }
+    }
+
+    /// Whether its predictions still wait for the rule.
+    pub fn awaits_decision(&self) -> bool {
+        self.predictions.as_ref().is_some_and(|record| !record.done)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod harvest;
 pub mod ids;
 pub mod metadata_run;
 pub mod outcome;
+pub mod predictions;
 pub mod run;
 pub mod timestamp;
 mod wire_enum;

@@ -25,7 +25,8 @@ use crate::model::run::{DataSourceRun, DataSourceRunStatus};
 use crate::model::timestamp::Timestamp;
 use crate::port::{
     ActivitiesPageRequest, AssetActivity, DataSourcesPageRequest, DataZone, Page,
-    ProjectsPageRequest, RunsPageRequest, StartMetadataRequest, StartRunRequest,
+    PredictionsRequest, ProjectsPageRequest, RunsPageRequest, StartMetadataRequest,
+    StartRunRequest,
 };
 
 /// Pages are small so that listings cross page boundaries.
@@ -68,6 +69,11 @@ struct State {
     check_failures: HashMap<String, Error>,
     /// Projects whose data sources the caller may not list.
     denied_projects: HashSet<String>,
+    /// Decisions made, by operation and client token: (asset, threshold,
+    /// the revision answered).
+    decisions: HashMap<(String, String), (String, Option<f32>, String)>,
+    /// AcceptPredictions or RejectPredictions failures, by operation and asset.
+    decision_failures: HashMap<(String, String), Error>,
     /// Whether GetDataSourceRun keeps its caller's stack.
     keeps_call_stack: bool,
     /// The stack of the last GetDataSourceRun call, when kept.
@@ -80,6 +86,54 @@ pub struct FakeDataZone {
 }
 
 impl FakeDataZone {
+    /// `operation` (AcceptPredictions or RejectPredictions) fails for
+    /// `asset_id` with `error` (`None`: no longer).
+    pub fn fail_decisions_of(&self, operation: &str, asset_id: &str, error: Option<Error>) {
+        let mut state = self.state.lock().unwrap();
+        let key = (operation.to_owned(), asset_id.to_owned());
+        match error {
+            Some(error) => state.decision_failures.insert(key, error),
+            None => state.decision_failures.remove(&key),
+        };
+    }
+
+    /// The decisions made by `operation`, once per client token: (asset,
+    /// threshold), sorted.
+    pub fn decisions(&self, operation: &str) -> Vec<(String, Option<f32>)> {
+        let state = self.state.lock().unwrap();
+        let mut made: Vec<(String, Option<f32>)> = state
+            .decisions
+            .iter()
+            .filter(|((op, _), _)| op == operation)
+            .map(|(_, (asset, threshold, _))| (asset.clone(), *threshold))
+            .collect();
+        made.sort_by(|a, b| a.0.cmp(&b.0));
+        made
+    }
+
+    fn decide(&self, operation: &str, request: &PredictionsRequest) -> Result<String, Error> {
+        let mut state = self.state.lock().unwrap();
+        state.calls.push(operation.into());
+        let failure = (operation.to_owned(), request.asset_id.clone());
+        if let Some(error) = state.decision_failures.get(&failure) {
+            return Err(error.clone());
+        }
+        let key = (operation.to_owned(), request.client_token.clone());
+        if let Some((_, _, revision)) = state.decisions.get(&key) {
+            return Ok(revision.clone());
+        }
+        let revision = (state.decisions.len() + 2).to_string();
+        state.decisions.insert(
+            key,
+            (
+                request.asset_id.clone(),
+                request.threshold,
+                revision.clone(),
+            ),
+        );
+        Ok(revision)
+    }
+
     /// Keeps the stack of each GetDataSourceRun call from now on: the files
     /// a request goes through to reach DataZone.
     pub fn keep_call_stacks(&self) {
@@ -430,6 +484,14 @@ impl DataZone for FakeDataZone {
             .metadata_tokens
             .insert(request.client_token.clone(), id);
         Ok(run)
+    }
+
+    async fn accept_predictions(&self, request: &PredictionsRequest) -> Result<String, Error> {
+        self.decide("AcceptPredictions", request)
+    }
+
+    async fn reject_predictions(&self, request: &PredictionsRequest) -> Result<String, Error> {
+        self.decide("RejectPredictions", request)
     }
 
     async fn list_projects(

@@ -46,6 +46,18 @@ pub fn metadata_generation_token(
     )
 }
 
+/// The clientToken of `operation` (`accept-predictions` or
+/// `reject-predictions`) for `asset_id` on behalf of one trigger: a retried
+/// step decides nothing twice.
+pub fn predictions_token(
+    trigger_id: &str,
+    domain: &DomainId,
+    asset_id: &str,
+    operation: &str,
+) -> String {
+    derive(operation, trigger_id, &[domain.as_str(), asset_id])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,9 +26,11 @@ use crate::model::ids::{DataSourceRunId, DomainId, MetadataGenerationRunId};
 use crate::model::metadata_run::MetadataGenerationRunStatus;
 use crate::model::outcome::{Origin, OutcomeClass};
 use crate::port::DataZone;
-use crate::usecase::harvest::metadata::{list_assets, start_assets};
+use crate::usecase::harvest::metadata::{
+    decide_predictions, list_assets, open_decisions, start_assets,
+};
 use crate::usecase::harvest::round::NextWait;
-pub use crate::usecase::harvest::round::{FollowRound, MetadataSettings};
+pub use crate::usecase::harvest::round::{FollowRound, MetadataSettings, PredictionsSettings};
 use crate::usecase::polling::PollingPolicy;
 use crate::usecase::status::{MetadataOutcome, RunOutcome, check_metadata_run, check_run};
 
@@ -104,14 +106,20 @@ pub async fn follow_part(
             .filter(|asset| asset.tracking.stage == Stage::Following)
             .map(|asset| AssetRun { asset });
         check_due(datazone, &domain, due, round, &mut next).await;
+        if let Some(predictions) = &metadata.predictions {
+            open_decisions(harvest, &predictions.rule);
+        }
         list_assets(datazone, harvest, round, &mut next).await;
         start_assets(datazone, harvest, round, metadata, &mut next).await;
+        if let Some(predictions) = &metadata.predictions {
+            decide_predictions(datazone, harvest, round, predictions, &mut next).await;
+        }
     }
     for source in &mut harvest.sources {
         let assets_done = source
             .metadata
             .iter()
-            .all(|asset| asset.tracking.stage == Stage::Done);
+            .all(|asset| asset.tracking.stage == Stage::Done && !asset.awaits_decision());
         if source.tracking.stage == Stage::GeneratingMetadata && source.assets_listed && assets_done
         {
             source.tracking.stage = Stage::Done;

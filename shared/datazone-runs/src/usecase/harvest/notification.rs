@@ -93,6 +93,12 @@ fn email_text(summary: &Summary, execution_id: &str, ending: &str) -> String {
             counted(&metadata.by_outcome())
         ));
     }
+    if let Some(predictions) = &metadata.predictions {
+        lines.push(format!(
+            "Generated metadata, by the deployment's rule: {}",
+            counted(&predictions.by_decision())
+        ));
+    }
     if !summary.failures.is_empty() {
         lines.push(String::new());
         lines.push("Failures:".to_owned());

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::model::harvest::{Harvest, Outcome, SourceRecord};
+use crate::model::harvest::{AssetRecord, Harvest, Outcome, SourceRecord};
 use crate::model::timestamp::Timestamp;
 use crate::usecase::harvest::notification::counted;
 use crate::usecase::harvest::summary::Summary;
@@ -82,6 +82,13 @@ pub fn render(harvest: &Harvest, summary: &Summary, now: Timestamp) -> String {
             "<p id=\"assets\">Metadata generation, {} assets: {}</p>",
             summary.metadata_generation.assets,
             escaped(&counted(&summary.metadata_generation.by_outcome()))
+        );
+    }
+    if let Some(predictions) = &summary.metadata_generation.predictions {
+        let _ = write!(
+            page,
+            "<p id=\"predictions\">Generated metadata, by the deployment's rule: {}</p>",
+            escaped(&counted(&predictions.by_decision()))
         );
     }
     failures(&mut page, harvest);
@@ -179,22 +186,39 @@ fn assets(page: &mut String, harvest: &Harvest) {
         return;
     }
     page.push_str(
-        "<h2>Metadata generation</h2><table id=\"metadata\"><tr><th>data source</th><th>asset</th><th>table</th><th>outcome</th></tr>",
+        "<h2>Metadata generation</h2><table id=\"metadata\"><tr><th>data source</th><th>asset</th><th>table</th><th>outcome</th><th>predictions</th></tr>",
     );
     for source in &harvest.sources {
         for asset in &source.metadata {
             let _ = write!(
                 page,
-                "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 class_of(asset.tracking.outcome),
                 escaped(source.data_source_id.as_str()),
                 escaped(&asset.asset_id),
                 escaped(&asset.technical_name),
-                asset.tracking.outcome.map_or("PENDING", Outcome::as_str)
+                asset.tracking.outcome.map_or("PENDING", Outcome::as_str),
+                escaped(&predictions_cell(asset))
             );
         }
     }
     page.push_str("</table>");
+}
+
+/// What the rule did with an asset's predictions, and why when it could not.
+fn predictions_cell(asset: &AssetRecord) -> String {
+    match &asset.predictions {
+        None => "-".to_owned(),
+        Some(record) => match &record.error {
+            Some(error) => format!(
+                "{}: {}: {}",
+                record.decision().as_str(),
+                error.name,
+                error.message
+            ),
+            None => record.decision().as_str().to_owned(),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::model::metadata_run::MetadataGenerationType;
+use crate::model::predictions::PredictionsRule;
 use crate::usecase::pace::{Budget, Pacer};
 use crate::usecase::polling::PollingPolicy;
 
@@ -12,6 +13,18 @@ pub struct MetadataSettings<'a> {
     pub types: &'a [MetadataGenerationType],
     /// Paces StartMetadataGenerationRun calls.
     pub pacer: &'a Pacer,
+    /// The rule for what a generation suggests (`None`: left as suggestions).
+    pub predictions: Option<PredictionsSettings<'a>>,
+}
+
+/// Accepting (and rejecting) what metadata generation suggested.
+#[derive(Debug)]
+pub struct PredictionsSettings<'a> {
+    pub rule: PredictionsRule,
+    /// Paces AcceptPredictions and RejectPredictions calls.
+    pub pacer: &'a Pacer,
+    /// How long a call failing with a retryable error is retried.
+    pub retry_deadline: Duration,
 }
 
 /// How one follow round goes.

@@ -10,6 +10,7 @@ use crate::error::ErrorReport;
 use crate::model::harvest::{Harvest, Outcome, Stage};
 use crate::model::ids::DomainId;
 use crate::model::ids::{DataSourceId, DataSourceRunId, ProjectId};
+use crate::model::predictions::Decision;
 use crate::model::run::DataSourceRunStatus;
 
 /// Failures listed in a summary; the rest are counted.
@@ -37,6 +38,10 @@ pub struct SourceCounts {
 #[serde(rename_all = "camelCase")]
 pub struct AssetCounts {
     pub assets: usize,
+    /// What the deployment's rule did with what was generated (absent
+    /// without a rule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predictions: Option<PredictionCounts>,
     pub succeeded: usize,
     pub partially_succeeded: usize,
     pub failed: usize,
@@ -46,6 +51,33 @@ pub struct AssetCounts {
     pub check_failed: usize,
     pub unknown_status: usize,
     pub pending: usize,
+}
+
+/// Assets by what the rule did with their predictions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PredictionCounts {
+    pub accepted: usize,
+    pub accepted_rest_rejected: usize,
+    /// Left as suggestions: the rule's call failed (a warning).
+    pub suggested: usize,
+    pub pending: usize,
+}
+
+impl PredictionCounts {
+    /// The non-zero counts in the report's words.
+    pub fn by_decision(&self) -> Vec<(&'static str, usize)> {
+        [
+            (Decision::Accepted, self.accepted),
+            (Decision::AcceptedRestRejected, self.accepted_rest_rejected),
+            (Decision::Suggested, self.suggested),
+            (Decision::Pending, self.pending),
+        ]
+        .into_iter()
+        .map(|(decision, count)| (decision.as_str(), count))
+        .filter(|(_, count)| *count > 0)
+        .collect()
+    }
 }
 
 impl SourceCounts {
@@ -214,6 +246,17 @@ impl Summary {
                     Some(Outcome::UnknownStatus) => &mut assets.unknown_status,
                 };
                 *count += 1;
+                if let Some(record) = &asset.predictions {
+                    let decisions = assets
+                        .predictions
+                        .get_or_insert_with(PredictionCounts::default);
+                    *match record.decision() {
+                        Decision::Accepted => &mut decisions.accepted,
+                        Decision::AcceptedRestRejected => &mut decisions.accepted_rest_rejected,
+                        Decision::Suggested => &mut decisions.suggested,
+                        Decision::Pending => &mut decisions.pending,
+                    } += 1;
+                }
             }
         }
         let more_failures = failures.len().saturating_sub(LISTED_FAILURES);
@@ -247,7 +290,8 @@ impl Summary {
             any_failed: !listed.is_empty(),
             any_warning: sources.partially_succeeded > 0
                 || sources.quota_exhausted > 0
-                || !harvest.denied_projects.is_empty(),
+                || !harvest.denied_projects.is_empty()
+                || assets.predictions.as_ref().is_some_and(|p| p.suggested > 0),
             projects_denied: harvest
                 .denied_projects
                 .iter()
@@ -362,8 +406,19 @@ mod tests {
             check_failed: 1,
             unknown_status: 1,
             pending: 1,
+            predictions: None,
         };
         assert_eq!(assets.by_outcome().len(), 9);
+        let decisions = PredictionCounts {
+            accepted: 1,
+            accepted_rest_rejected: 0,
+            suggested: 2,
+            pending: 3,
+        };
+        assert_eq!(
+            decisions.by_decision(),
+            [("ACCEPTED", 1), ("SUGGESTED", 2), ("PENDING", 3)]
+        );
         assert_eq!(assets.by_outcome()[3], ("CANCELED", 1));
         assert_eq!(
             assets.not_generated(),
