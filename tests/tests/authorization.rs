@@ -127,3 +127,59 @@ fn metadata_status_without_start_metadata_generation_leaves_each_asset_not_start
         "{asset}"
     );
 }
+
+/// A rule for predictions with a role that cannot accept them: each asset's
+/// predictions are left as suggestions, said in the record, and the harvest
+/// still succeeds, with a warning.
+#[test]
+fn metadata_status_without_accept_predictions_leaves_the_suggestions_and_warns() {
+    let template = template_copy(
+        "no-accept-predictions",
+        "                    - datazone:AcceptPredictions\n",
+        "",
+    );
+    let seed = write_seed(
+        "no-accept-predictions",
+        vec![source("ds_a", "SUCCESS", 0, &["ast_1"])],
+        json!({"default": {"outcome": "SUCCEEDED", "seconds": 60}}),
+    );
+    let chain = LocalChain::start(
+        &ChainOptions {
+            seed,
+            template,
+            time_scale: 600.0,
+            ..ChainOptions::default()
+        }
+        .parameter("GenerateMetadata", "true")
+        .parameter("AcceptPredictions", "ALL"),
+    );
+    let report = chain.run_flow(&FlowRun {
+        input: json!({"dataSourceIds": ["ds_a"]}),
+        ..FlowRun::named("no-accept-predictions")
+    });
+    assert!(report.ran_to_the_end, "{}", report.report);
+    assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
+    let harvest = chain.harvest(&report);
+    let asset = &harvest["sources"][0]["metadata"][0];
+    assert_eq!(asset["outcome"], "SUCCEEDED", "the generation did succeed");
+    let record = &asset["predictions"];
+    assert!(record["acceptedRevision"].is_null(), "{asset}");
+    assert!(
+        record["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("metadata-status is not authorized to perform: datazone:AcceptPredictions"),
+        "{asset}"
+    );
+    let summary = report.summary();
+    assert_eq!(summary["metadataGeneration"]["predictions"]["suggested"], 1);
+    assert_eq!(summary["anyWarning"], true);
+    assert!(
+        chain.predictions()[0]["predictions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|prediction| prediction["decision"] == "SUGGESTED"),
+        "nothing decided"
+    );
+}

@@ -787,3 +787,34 @@ fn a_rule_accepts_the_predictions_above_its_threshold_and_rejects_the_rest() {
         2
     );
 }
+
+/// AcceptPredictions throttled past the retry deadline: the predictions
+/// are left as suggestions with `PredictionsGaveUp`, and the harvest still
+/// succeeds, with a warning.
+#[test]
+fn an_acceptance_throttled_past_its_deadline_leaves_the_suggestions() {
+    let seed = write_seed(
+        "throttled-decision",
+        vec![instant_source("ds_m", "SUCCESS", &["ast_a"])],
+        json!({"default": {"outcome": "SUCCEEDED", "seconds": 60}}),
+    );
+    let mut options = options(&seed)
+        .parameter("GenerateMetadata", "true")
+        .parameter("AcceptPredictions", "ALL")
+        .parameter("StartRetryDeadlineSeconds", "0");
+    options.emulator_args = vec!["--throttle-rate".into(), "AcceptPredictions=1".into()];
+    let chain = LocalChain::start(&options);
+    let report = chain.run_flow(&harvest_of("throttled-decision", &["ds_m"]));
+    assert_ran(&report);
+    assert_eq!(report.status(), "SUCCEEDED", "{}", report.report);
+    let harvest = chain.harvest(&report);
+    let record = &harvest["sources"][0]["metadata"][0]["predictions"];
+    assert_eq!(record["error"]["name"], "PredictionsGaveUp", "{record}");
+    assert!(record["acceptedRevision"].is_null(), "{record}");
+    assert_eq!(
+        report.summary()["metadataGeneration"]["predictions"]["suggested"],
+        1
+    );
+    assert!(chain.calls("AcceptPredictions", 429) > 0);
+    assert_eq!(chain.calls("AcceptPredictions", 200), 0);
+}

@@ -126,3 +126,73 @@ fn bad_payloads_get_invalid_input_from_every_function() {
         }
     }
 }
+
+/// A retried metadata-status step, as Step Functions retries a task whose
+/// record was never saved: the same AcceptPredictions and RejectPredictions
+/// calls again, with the same client tokens, and DataZone decides nothing
+/// twice.
+#[test]
+fn a_retried_metadata_step_decides_no_prediction_twice() {
+    let seed = flow_tests::write_seed(
+        "retried-decision",
+        vec![flow_tests::instant_source("ds_m", "SUCCESS", &["ast_a"])],
+        json!({"default": {"outcome": "SUCCEEDED", "seconds": 60}}),
+    );
+    let chain = LocalChain::start(
+        &ChainOptions {
+            seed,
+            time_scale: 10_000.0,
+            ..ChainOptions::default()
+        }
+        .parameter("GenerateMetadata", "true")
+        .parameter("AcceptPredictions", "0.8")
+        .parameter("RejectOtherPredictions", "true"),
+    );
+    let execution = "exec-decide";
+    let record = format!("s3://local-reportbucket/harvests/dzd_sales2026/{execution}.json");
+    let input =
+        json!({"domainId": "dzd_sales2026", "dataSourceIds": ["ds_m"], "executionId": execution});
+    chain.invoke("start-runs", &input).unwrap();
+    let step = json!({"executionId": execution});
+    let mut decided = None;
+    for _ in 0..50 {
+        chain.invoke("follow-runs", &step).unwrap();
+        let before = chain.s3_bytes(&record);
+        let answer = chain.invoke("metadata-status", &step).unwrap();
+        if chain.calls("AcceptPredictions", 200) > 0 {
+            decided = Some((before, answer));
+            break;
+        }
+    }
+    let (before, first) = decided.expect("the predictions were decided");
+    assert_eq!(first["pending"], 0, "{first}");
+    let emulator_after_first = chain.predictions();
+    let saved_first = chain.s3_object(&record);
+    // The step's record as it was before it ran: the retry runs it again.
+    chain.put_s3_bytes(&record, before);
+    let retried = chain.invoke("metadata-status", &step).unwrap();
+    assert_eq!(retried["pending"], 0, "{retried}");
+    assert_eq!(chain.calls("AcceptPredictions", 200), 2, "called again");
+    assert_eq!(chain.calls("RejectPredictions", 200), 2, "called again");
+    assert_eq!(
+        chain.predictions(),
+        emulator_after_first,
+        "nothing decided twice, no new revision"
+    );
+    assert_eq!(
+        emulator_after_first[0]["clientTokens"], 2,
+        "one token for the acceptance, one for the rejection, both reused"
+    );
+    let saved_again = chain.s3_object(&record);
+    assert_eq!(
+        saved_again["sources"][0]["metadata"][0]["predictions"],
+        saved_first["sources"][0]["metadata"][0]["predictions"],
+        "the same revisions recorded"
+    );
+    let accepted_events = chain
+        .events()
+        .iter()
+        .filter(|event| event["detail-type"] == "Metadata Generation Accepted")
+        .count();
+    assert_eq!(accepted_events, 1);
+}

@@ -320,6 +320,11 @@ impl LocalChain {
         crate::s3::read_bytes(&self.s3_endpoint, location)
     }
 
+    /// Puts `bytes` at `location` (`s3://bucket/key`), as the operator.
+    pub fn put_s3_bytes(&self, location: &str, bytes: Vec<u8>) {
+        crate::s3::write_bytes(&self.s3_endpoint, location, bytes);
+    }
+
     /// GET /_emulator/events: the DataZone events emitted so far.
     pub fn events(&self) -> Vec<Value> {
         self.emulator("/_emulator/events")

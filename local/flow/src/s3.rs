@@ -85,12 +85,34 @@ pub(crate) fn read_object(endpoint: &str, location: &str) -> Value {
     serde_json::from_slice(&bytes).unwrap_or_else(|error| panic!("{location}: {error}"))
 }
 
-/// The bytes of the object at `s3://bucket/key`.
-pub(crate) fn read_bytes(endpoint: &str, location: &str) -> Vec<u8> {
-    let (bucket, key) = location
+/// The bucket and key of `s3://bucket/key`.
+fn bucket_and_key(location: &str) -> (&str, &str) {
+    location
         .strip_prefix("s3://")
         .and_then(|path| path.split_once('/'))
-        .unwrap_or_else(|| panic!("{location:?} is no s3://bucket/key location"));
+        .unwrap_or_else(|| panic!("{location:?} is no s3://bucket/key location"))
+}
+
+/// Puts `bytes` at `s3://bucket/key`, as the operator would (a test puts a
+/// record back as it was before a step, as if the step never saved it).
+pub(crate) fn write_bytes(endpoint: &str, location: &str, bytes: Vec<u8>) {
+    let (bucket, key) = bucket_and_key(location);
+    let client = operator_client(endpoint);
+    block_on(async {
+        client
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(bytes.into())
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("{location}: {error:?}"));
+    });
+}
+
+/// The bytes of the object at `s3://bucket/key`.
+pub(crate) fn read_bytes(endpoint: &str, location: &str) -> Vec<u8> {
+    let (bucket, key) = bucket_and_key(location);
     let client = operator_client(endpoint);
     let bytes = block_on(async {
         let object = client

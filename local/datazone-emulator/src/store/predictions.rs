@@ -340,6 +340,7 @@ impl Store {
                         "assetId": asset,
                         "owningProjectId": state.owning_project_id,
                         "revision": state.revision.to_string(),
+                        "clientTokens": state.answers.len(),
                         "predictions": state.predictions.iter().map(|prediction| json!({
                             "type": prediction.kind,
                             "target": prediction.target,
