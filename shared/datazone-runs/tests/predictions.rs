@@ -135,6 +135,36 @@ async fn the_rule_accepts_by_threshold_rejects_the_rest_and_counts_each_asset() 
     let counts = summary.metadata_generation.predictions.unwrap();
     assert_eq!((counts.accepted_rest_rejected, counts.suggested), (2, 0));
     assert!(!summary.any_warning);
+    // Each call has its own token, per asset.
+    let (accepts, rejects) = (
+        fake.decision_tokens("AcceptPredictions"),
+        fake.decision_tokens("RejectPredictions"),
+    );
+    assert_eq!((accepts.len(), rejects.len()), (2, 2));
+    assert!(
+        accepts.iter().all(|token| !rejects.contains(token)),
+        "{accepts:?} {rejects:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_rule_that_keeps_the_rest_only_accepts() {
+    let fake = FakeDataZone::default();
+    let mut harvest = imported(&fake, &["ast_1"]).await;
+    let rule = PredictionsRule {
+        accepting: Accepting::All,
+        reject_rest: false,
+    };
+    generated(&fake, &mut harvest, Some(rule)).await;
+    round(&fake, &mut harvest, Some(rule), Duration::from_secs(600)).await;
+    assert_eq!(
+        fake.decisions("AcceptPredictions"),
+        [("ast_1".into(), None)]
+    );
+    assert_eq!(fake.calls("RejectPredictions"), 0);
+    let record = harvest.sources[0].metadata[0].predictions.as_ref().unwrap();
+    assert_eq!(record.decision(), Decision::Accepted);
+    assert_eq!(harvest.sources[0].tracking.stage, Stage::Done);
 }
 
 #[tokio::test]
@@ -285,6 +315,14 @@ async fn an_acceptance_throttled_past_the_deadline_is_given_up_on() {
     round(&fake, &mut harvest, Some(AT_80_REJECTING), Duration::ZERO).await;
     let record = harvest.sources[0].metadata[0].predictions.as_ref().unwrap();
     assert_eq!(record.decision(), Decision::Suggested);
-    assert_eq!(record.error.as_ref().unwrap().name, "PredictionsGaveUp");
+    let error = record.error.as_ref().unwrap();
+    assert_eq!(error.name, "PredictionsGaveUp");
+    assert!(
+        error
+            .message
+            .starts_with("gave up after 1 attempts over 0 s: DataZone.ThrottlingException"),
+        "{}",
+        error.message
+    );
     assert_eq!(harvest.sources[0].tracking.stage, Stage::Done);
 }

@@ -201,7 +201,9 @@ mod tests {
                 .threshold(),
             Some(0.85)
         );
-        for bad in ["", ".", "1.5", "0.855", "-0.1", "all", "2", "0,8", "1e-1"] {
+        for bad in [
+            "", ".", "1.5", "0.855", "0.001", "-0.1", "all", "2", "0,8", "1e-1",
+        ] {
             let error = PredictionsRule::parse("f", bad, false).unwrap_err();
             assert_eq!(error.name(), "InvalidInput", "{bad}");
         }

@@ -111,6 +111,19 @@ impl FakeDataZone {
         made
     }
 
+    /// The client tokens `operation` decided with, sorted.
+    pub fn decision_tokens(&self, operation: &str) -> Vec<String> {
+        let state = self.state.lock().unwrap();
+        let mut tokens: Vec<String> = state
+            .decisions
+            .keys()
+            .filter(|(op, _)| op == operation)
+            .map(|(_, token)| token.clone())
+            .collect();
+        tokens.sort();
+        tokens
+    }
+
     fn decide(&self, operation: &str, request: &PredictionsRequest) -> Result<String, Error> {
         let mut state = self.state.lock().unwrap();
         state.calls.push(operation.into());
