@@ -279,6 +279,21 @@ mod tests {
             email.contains("Metadata generation, 2 assets: 1 SUCCEEDED, 1 FAILED"),
             "{email}"
         );
+        assert!(
+            !email.contains("Generated metadata"),
+            "no rule, no line: {email}"
+        );
+        summary.metadata_generation.predictions =
+            Some(crate::usecase::harvest::summary::PredictionCounts {
+                accepted: 1,
+                suggested: 1,
+                ..Default::default()
+            });
+        let (_, email) = parts(&Notification::of(&summary, EXECUTION));
+        assert!(
+            email.contains("Generated metadata, by the deployment's rule: 1 ACCEPTED, 1 SUGGESTED"),
+            "{email}"
+        );
         let few = summary_without_more(&[Outcome::Failed; 20]);
         let (_, email) = parts(&Notification::of(&few, EXECUTION));
         assert!(!email.contains("more (the full report"), "{email}");

@@ -326,4 +326,59 @@ mod tests {
         assert!(!empty.contains("id=\"assets\""), "{empty}");
         assert!(!empty.contains("Timeline"), "no run, no timeline: {empty}");
     }
+
+    #[test]
+    fn each_assets_decision_is_shown_with_why_it_was_left() {
+        use crate::model::predictions::{Accepting, PredictionsRecord, PredictionsRule};
+        let rule = PredictionsRule {
+            accepting: Accepting::AtLeastPercent(80),
+            reject_rest: false,
+        };
+        let mut good = source("ds_ok", Outcome::Succeeded, 0, 300);
+        let asset = |id: &str, record: Option<PredictionsRecord>| {
+            let mut asset = AssetRecord::to_start(id.into(), format!("{id}_t"));
+            asset.tracking.finish(Outcome::Succeeded, None);
+            asset.predictions = record;
+            asset
+        };
+        let mut accepted = PredictionsRecord::to_decide(&rule);
+        accepted.accepted_revision = Some("3".into());
+        accepted.done = true;
+        let mut left = PredictionsRecord::to_decide(&rule);
+        left.done = true;
+        left.error = Some(ErrorReport {
+            name: "DataZone.AccessDeniedException".into(),
+            message: "<no>".into(),
+        });
+        good.metadata = vec![
+            asset("ast_a", Some(accepted)),
+            asset("ast_b", Some(left)),
+            asset("ast_c", None),
+        ];
+        let harvest = Harvest::new(
+            "nightly".into(),
+            DomainId::parse("d", "dzd_a").unwrap(),
+            vec![good],
+        );
+        let summary = Summary::of(&harvest, String::new());
+        let page = render(&harvest, &summary, Timestamp::from_epoch_millis(0));
+        assert!(
+            page.contains("<p id=\"predictions\">Generated metadata, by the deployment's rule: 1 ACCEPTED, 1 SUGGESTED</p>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<td>ast_a_t</td><td>SUCCEEDED</td><td>ACCEPTED</td>"),
+            "{page}"
+        );
+        assert!(
+            page.contains(
+                "<td>SUCCEEDED</td><td>SUGGESTED: DataZone.AccessDeniedException: &lt;no&gt;</td>"
+            ),
+            "{page}"
+        );
+        assert!(
+            page.contains("<td>ast_c_t</td><td>SUCCEEDED</td><td>-</td>"),
+            "{page}"
+        );
+    }
 }
