@@ -81,7 +81,20 @@ switch (positionals[0]) {
     console.log(JSON.stringify(bodies, null, 2));
     break;
   }
+  case "event-rules": {
+    // The EventBridge rules SAM makes of the functions' EventBridgeRule
+    // event sources: each function's, with its pattern resolved.
+    const rules = [];
+    for (const [id, resource] of deployment.ofType("AWS::Serverless::Function")) {
+      for (const [name, source] of Object.entries(resource.Properties?.Events ?? {})) {
+        if (source.Type !== "EventBridgeRule") continue;
+        rules.push({ function: id, event: name, pattern: deployment.evaluate(source.Properties.Pattern) });
+      }
+    }
+    console.log(JSON.stringify(rules, null, 2));
+    break;
+  }
   default:
-    console.error("usage: template-local policies|deploy|dashboards|sam-local --template T [--parameter NAME=VALUE]...");
+    console.error("usage: template-local policies|deploy|dashboards|event-rules|sam-local --template T [--parameter NAME=VALUE]...");
     process.exit(2);
 }

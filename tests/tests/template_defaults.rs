@@ -58,6 +58,9 @@ fn template_defaults_are_the_settings_defaults() {
         "METADATA_GENERATION_TYPES",
         "SOURCE_SELECTION",
         "INCLUDE_DISABLED_SOURCES",
+        "ACCEPT_PREDICTIONS",
+        "REJECT_OTHER_PREDICTIONS",
+        "PREDICTIONS_REQUESTS_PER_SECOND",
     ];
     for name in parameters {
         assert!(compared.contains(name), "no function is given {name}");
@@ -67,8 +70,14 @@ fn template_defaults_are_the_settings_defaults() {
 /// Every dashboard of the template, resolved as CloudFormation hands it to
 /// CloudWatch (`template-local.mjs dashboards`).
 fn dashboards() -> Vec<serde_json::Value> {
+    template_local("dashboards")
+}
+
+/// What `template-local.mjs COMMAND` prints of the template, deployed with
+/// the sample parameters.
+fn template_local(command: &str) -> Vec<serde_json::Value> {
     let output = local_flow::node_command("template-local.mjs")
-        .arg("dashboards")
+        .arg(command)
         .arg("--template")
         .arg(workspace().join("template.yaml"))
         .args(
@@ -142,4 +151,30 @@ fn the_dashboard_draws_only_metrics_the_functions_emit() {
         }
     }
     assert!(drawn >= 10, "{drawn} of the project's metrics drawn");
+}
+
+/// The rule that hands DataZone's events to run-status matches on what the
+/// EventBridge reference documents of them ("Amazon DataZone events",
+/// EventBridge Events Reference): the source and the detail-types run-status
+/// reads, and nothing in `detail`, whose fields no document defines (a
+/// pattern on one the events name otherwise would match nothing, silently).
+/// The domain is checked by run-status itself.
+#[test]
+fn the_datazone_event_rule_matches_only_source_and_detail_type() {
+    use run_status::input::{
+        DATA_SOURCE_RUN_EVENTS, DATAZONE_EVENT_SOURCE, METADATA_GENERATION_EVENTS,
+    };
+    let rules = template_local("event-rules");
+    assert_eq!(rules.len(), 1, "{rules:?}");
+    assert_eq!(rules[0]["function"], "RunStatusFunction");
+    let pattern = rules[0]["pattern"].as_object().expect("a pattern");
+    let mut fields: Vec<&str> = pattern.keys().map(String::as_str).collect();
+    fields.sort();
+    assert_eq!(fields, ["detail-type", "source"], "{pattern:?}");
+    assert_eq!(
+        pattern["source"],
+        serde_json::json!([DATAZONE_EVENT_SOURCE])
+    );
+    let expected: Vec<&str> = [DATA_SOURCE_RUN_EVENTS, METADATA_GENERATION_EVENTS].concat();
+    assert_eq!(pattern["detail-type"], serde_json::json!(expected));
 }

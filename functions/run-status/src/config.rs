@@ -1,8 +1,9 @@
-//! `POLL_MIN_WAIT_SECONDS`, `POLL_MAX_WAIT_SECONDS`, `METRICS_NAMESPACE`,
+//! `DATAZONE_DOMAIN_ID`, `POLL_MIN_WAIT_SECONDS`, `POLL_MAX_WAIT_SECONDS`, `METRICS_NAMESPACE`,
 //! and the client's timeouts.
 
 use datazone_adapter::client::ClientSettings;
 use datazone_runs::Error;
+use datazone_runs::model::ids::DomainId;
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::env;
 
@@ -10,6 +11,9 @@ use function_runtime::metrics::METRICS_NAMESPACE;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunStatusConfig {
+    /// The deployment's domain: events of another domain are counted and
+    /// left alone (the event rule matches every domain of the account).
+    pub domain: Option<DomainId>,
     pub polling: PollingPolicy,
     /// The DataZone client's timeouts.
     pub client: ClientSettings,
@@ -19,6 +23,7 @@ pub struct RunStatusConfig {
 impl RunStatusConfig {
     pub fn from_env() -> Result<Self, Error> {
         Ok(Self {
+            domain: env::domain()?,
             polling: env::polling()?,
             client: ClientSettings::from_env()?,
             metrics_namespace: env::text(&METRICS_NAMESPACE),

@@ -2,7 +2,8 @@
 
 use crate::input::{StatusInput, StatusRequest, read_status_input};
 use datazone_runs::Error;
-use datazone_runs::model::ids::DataSourceRunId;
+use datazone_runs::model::ids::{DataSourceRunId, DomainId};
+use datazone_runs::model::outcome::Origin;
 use datazone_runs::model::timestamp::Timestamp;
 use datazone_runs::port::DataZone;
 use datazone_runs::usecase::status::{MetadataOutcome, RunOutcome, check_metadata_run};
@@ -12,16 +13,29 @@ use serde::Serialize;
 use tracing::Instrument;
 
 use crate::config::RunStatusConfig;
-use crate::metrics;
+use crate::metrics::{self, EventSkipped};
+use function_runtime::eventbridge::is_eventbridge_event;
 use function_runtime::metrics::{MetricsSink, StdoutMetrics};
+use serde_json::{Map, Value, json};
 
 /// What run-status answers: a data source run's outcome, or, for DataZone's
-/// metadata generation events, that run's outcome.
+/// metadata generation events, that run's outcome; or, for an event about
+/// another domain of the account, that it was left alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum StatusOutcome {
     DataSourceRun(RunOutcome),
     MetadataGeneration(MetadataOutcome),
+    Ignored(IgnoredEvent),
+}
+
+/// An event about a domain other than the deployment's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IgnoredEvent {
+    pub ignored: bool,
+    pub domain_id: DomainId,
+    pub reason: &'static str,
 }
 
 pub struct RunStatus<D, M = StdoutMetrics> {
@@ -89,6 +103,45 @@ impl<D: DataZone, M: MetricsSink> RunStatus<D, M> {
     }
 }
 
+impl<D: DataZone, M: MetricsSink> RunStatus<D, M> {
+    fn skipped(&self, skipped: EventSkipped, properties: Map<String, Value>) {
+        self.metrics.emit(&metrics::skipped_event_document(
+            &self.config.metrics_namespace,
+            skipped,
+            properties,
+            Timestamp::now(),
+        ));
+    }
+
+    /// An event about a domain other than the deployment's: the rule
+    /// matches DataZone's events of every domain of the account (it matches
+    /// only what AWS documents, source and detail-type), so the domain is
+    /// checked here.
+    fn of_another_domain(&self, input: &StatusInput) -> Option<IgnoredEvent> {
+        let (domain, origin) = match input {
+            StatusInput::DataSourceRun(request) => (&request.domain, &request.origin),
+            StatusInput::MetadataGeneration(request) => (&request.domain, &request.origin),
+        };
+        let deployment = self.config.domain.as_ref()?;
+        let Origin::Event { detail_type, .. } = origin else {
+            return None;
+        };
+        if domain == deployment {
+            return None;
+        }
+        tracing::info!(domain_id = %domain, %detail_type, "event of another domain left alone");
+        let mut properties = Map::new();
+        properties.insert("DetailType".into(), json!(detail_type));
+        properties.insert("DomainId".into(), json!(domain));
+        self.skipped(EventSkipped::OtherDomain, properties);
+        Some(IgnoredEvent {
+            ignored: true,
+            domain_id: domain.clone(),
+            reason: "another domain",
+        })
+    }
+}
+
 impl<D: DataZone, M: MetricsSink> Handler for RunStatus<D, M> {
     type Output = StatusOutcome;
 
@@ -97,7 +150,26 @@ impl<D: DataZone, M: MetricsSink> Handler for RunStatus<D, M> {
         payload: Payload,
         _invocation: &Invocation,
     ) -> Result<StatusOutcome, Error> {
-        match read_status_input(payload)? {
+        let detail_type = match &payload {
+            Payload::Json(Value::Object(object)) if is_eventbridge_event(object) => {
+                object.get("detail-type").cloned()
+            }
+            _ => None,
+        };
+        let input = read_status_input(payload).inspect_err(|error| {
+            if let Some(detail_type) = &detail_type {
+                // Never a silent drop: a log line, a metric, and the error
+                // (the invocation then goes to the failed-invocations queue).
+                tracing::warn!(error_name = error.name(), error = %error, %detail_type, "event not read");
+                let mut properties = Map::new();
+                properties.insert("DetailType".into(), detail_type.clone());
+                self.skipped(EventSkipped::Unreadable, properties);
+            }
+        })?;
+        if let Some(ignored) = self.of_another_domain(&input) {
+            return Ok(StatusOutcome::Ignored(ignored));
+        }
+        match input {
             StatusInput::DataSourceRun(request) => self
                 .data_source_run(request)
                 .await

@@ -1,5 +1,6 @@
 //! run-status' CloudWatch metrics: one EMF document per finished data
-//! source run (`function_runtime::metrics` writes it).
+//! source run, and one per DataZone event it did not act on
+//! (`function_runtime::metrics` writes them).
 
 use serde_json::{Map, Value, json};
 
@@ -50,6 +51,36 @@ pub fn finished_run_document(namespace: &str, outcome: &RunOutcome, now: Timesta
         properties,
         now,
     )
+}
+
+/// Events run-status did not act on: one it could not read (it answers
+/// `InvalidInput`, and the invocation goes to the failed-invocations
+/// queue), and one about another domain of the account (left alone).
+pub const EVENT_METRICS: [MetricName; 2] = [
+    ("EventsUnreadable", "Count"),
+    ("EventsOfOtherDomains", "Count"),
+];
+
+/// Why an event was not acted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventSkipped {
+    Unreadable,
+    OtherDomain,
+}
+
+/// One EMF document counting one event not acted on, with its detail-type
+/// (and domain, when it named one) as properties for Logs Insights.
+pub fn skipped_event_document(
+    namespace: &str,
+    skipped: EventSkipped,
+    properties: Map<String, Value>,
+    now: Timestamp,
+) -> Value {
+    let values = [
+        i64::from(skipped == EventSkipped::Unreadable),
+        i64::from(skipped == EventSkipped::OtherDomain),
+    ];
+    document(namespace, &[], &EVENT_METRICS, &values, properties, now)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ fn run_status<'a>(
     RunStatus::with_metrics(
         fake,
         RunStatusConfig {
+            domain: Some(datazone_runs::testing::domain()),
             polling: PollingPolicy::new(10, 600).unwrap(),
             client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
             metrics_namespace: "Test".into(),
@@ -193,4 +194,49 @@ async fn bad_input_is_a_typed_error_and_sends_nothing() {
         case.assert_refused(&error);
     }
     assert_eq!(fake.all_calls(), 0, "no request is sent");
+    // Each unreadable event (those with a detail-type) is counted.
+    let unreadable: i64 = metrics
+        .documents()
+        .iter()
+        .filter_map(|document| document["EventsUnreadable"].as_i64())
+        .sum();
+    assert_eq!(unreadable, 6);
+}
+
+#[tokio::test]
+async fn an_event_of_another_domain_is_counted_and_left_alone() {
+    let fake = FakeDataZone::with_runs(vec![run("bd1qd8gj2ns3zr", "ds_orders", "SUCCESS")]);
+    let metrics = RecordedMetrics::default();
+    let (name, payload) = samples()
+        .0
+        .into_iter()
+        .find(|(name, _)| name.contains("succeeded"))
+        .unwrap();
+    let Payload::Json(mut event) = payload else {
+        panic!("{name} is JSON")
+    };
+    event["detail"]["metadata"]["domain"] = json!("dzd_elsewhere");
+    let answer = run_status(&fake, &metrics)
+        .handle(Payload::Json(event), &Invocation::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&answer).unwrap(),
+        json!({"ignored": true, "domainId": "dzd_elsewhere", "reason": "another domain"})
+    );
+    assert_eq!(fake.all_calls(), 0, "the run of another domain is not read");
+    let documents = metrics.documents();
+    assert_eq!(documents.len(), 1);
+    assert_eq!(documents[0]["EventsOfOtherDomains"], 1);
+    assert_eq!(documents[0]["EventsUnreadable"], 0);
+    assert_eq!(documents[0]["DomainId"], "dzd_elsewhere");
+    // A query names its domain on purpose: it is answered.
+    let queried = run_status(&fake, &metrics)
+        .handle(query("bd1qd8gj2ns3zr"), &Invocation::default())
+        .await
+        .unwrap();
+    assert!(
+        matches!(queried, StatusOutcome::DataSourceRun(_)),
+        "{queried:?}"
+    );
 }
