@@ -1,8 +1,21 @@
-// Mends one difference between aws-local-stepfunctions 3.0.0 and Step
+// Mends three differences between aws-local-stepfunctions 3.0.0 and Step
 // Functions, in the installed package (install_node_packages runs this
 // after `npm ci`; it is idempotent, and fails loudly on another version).
 //
-// The engine strips every backslash from the string an intrinsic function
+// 1. The engine has no task tokens: a Task state of the callback pattern
+// ("Wait for a Callback with Task Token", Step Functions Developer Guide)
+// finds no `$$.Task.Token` in the context object. Here a Task whose
+// Resource ends in `.waitForTaskToken` gets one from the run's
+// `overrides.mintTaskToken`, and a local task handler is handed the
+// context object, to know its token, and the state's input, to read its
+// TimeoutSecondsPath (callback.mjs does the rest).
+//
+// 2. The engine reads a Task's TimeoutSecondsPath from the input its
+// Parameters built; Step Functions reads it from the state input ("a path
+// in the state input", as the CDK's `Timeout.at` puts it). Here it is read
+// from the state's input.
+//
+// 3. The engine strips every backslash from the string an intrinsic function
 // returns, to undo the escapes of a States.Format template (`\{`, `\}`,
 // `\'`, `\\`). That also strips the escapes JSON needs: States.JsonToString
 // of a string holding a quote returns invalid JSON, where Step Functions
@@ -23,6 +36,31 @@ if (version !== "3.0.0") {
 }
 
 const fixes = [
+  [
+    `    const rawInput = cloneJSON(input);
+    try {
+      const processedInput = this.processInput(input, context);`,
+    `    const rawInput = cloneJSON(input);
+    try {
+      if (this.stateDefinition.Type === "Task" && String(this.stateDefinition.Resource).endsWith(".waitForTaskToken")) {
+        context.Task = { Token: options.runOptions?.overrides?.mintTaskToken?.(this.stateName) };
+      } else {
+        delete context.Task;
+      }
+      const processedInput = this.processInput(input, context);`,
+  ],
+  [
+    `      options.overrideFn(input)`,
+    `      options.overrideFn(input, context, options.stateInput)`,
+  ],
+  [
+    `    const timeoutMs = this.getTimeoutMs(input, context);`,
+    `    const timeoutMs = this.getTimeoutMs(options.stateInput ?? input, context);`,
+  ],
+  [
+    `    const executionResult = await taskStateAction.execute(input, context, { overrideFn, awsConfig });`,
+    `    const executionResult = await taskStateAction.execute(input, context, { overrideFn, awsConfig, stateInput: rawInput });`,
+  ],
   [
     `    if (typeof result === "string") {
       result = result.replaceAll("\\\\", "");

@@ -9,8 +9,12 @@
 // are): passing it ends the execution TIMED_OUT. When the execution ends,
 // its "Step Functions Execution Status Change" event goes to the
 // deployment's EventBridge rules (events.mjs), and what they send to the
-// topic is recorded as notifications too. Prints the execution for a
-// person and writes a JSON report for tests.
+// topic is recorded as notifications too. A Lambda task of the callback
+// pattern (`lambda:invoke.waitForTaskToken`) invokes its function with its
+// task token, then waits until a function sends the token back to the
+// local Step Functions endpoint (--sfn-port, callback.mjs), or its
+// TimeoutSecondsPath passes on the emulated clock (States.Timeout). Prints
+// the execution for a person and writes a JSON report for tests.
 //
 // Exit code: 0 when the flow ran to its end (whatever the runs' outcomes:
 // the execution succeeded, failed in one of the definition's own Fail
@@ -19,7 +23,10 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { StateMachine } from "aws-local-stepfunctions";
+import { TaskTokens, startEndpoint } from "./callback.mjs";
 import { deliveries, executionStatusChange } from "./events.mjs";
+import { functionPrincipals } from "./iam.mjs";
+import { evaluate } from "./policy.mjs";
 import { QuotaExceeded, QuotaWatch } from "./quotas.mjs";
 import { PublishRefused, Topics, deliveredMessages } from "./topic.mjs";
 import { ACCOUNT, Deployment, REGION, parameterOverrides, resolveStateMachine } from "./template.mjs";
@@ -39,6 +46,10 @@ const { values: args } = parseArgs({
     "retry-ms": { type: "string", default: "50" },
     report: { type: "string" },
     quiet: { type: "boolean", default: false },
+    // Where the local Step Functions endpoint listens (SendTaskSuccess...):
+    // the functions were started with AWS_ENDPOINT_URL_SFN pointing there.
+    "sfn-host": { type: "string", default: "127.0.0.1" },
+    "sfn-port": { type: "string", default: "0" },
   },
 });
 if (!args["invoke-url"]) {
@@ -169,6 +180,22 @@ for (const [name, state] of allStates(definition)) {
       if (state.ResultPath) lastResults[state.ResultPath] = result;
       return result;
     };
+  } else if (state.Resource === "arn:aws:states:::lambda:invoke.waitForTaskToken") {
+    taskResourceLocalHandlers[name] = async (input, context, stateInput) => {
+      const token = context.Task.Token;
+      const seconds = (field) => {
+        const value = state[field] ?? (state[`${field}Path`] === undefined ? undefined : at(stateInput, state[`${field}Path`]));
+        return value === undefined ? undefined : (Number(value) * 1000) / timeScale;
+      };
+      const waiting = tokens.wait(token, { state: name, timeoutMs: seconds("TimeoutSeconds"), heartbeatMs: seconds("HeartbeatSeconds") });
+      // An invocation that fails fails the task (waitForTaskToken invokes
+      // the function as lambda:invoke does, and waits for it).
+      const invoked = invokeFunction(name, String(input.FunctionName).split(":").pop(), input.Payload)
+        .then(() => waiting, (error) => { tokens.fail(token, error.name, error.message); return waiting; });
+      const output = await invoked;
+      if (state.ResultPath) lastResults[state.ResultPath] = output;
+      return output;
+    };
   } else if (state.Resource === "arn:aws:states:::sns:publish") {
     taskResourceLocalHandlers[name] = (input) => {
       const refused = topics.refusal({ role: stateMachineRole }, input.TopicArn);
@@ -192,6 +219,24 @@ const waitTimeOverrides = new Proxy({}, {
     : undefined),
 });
 
+// The local Step Functions endpoint, each caller authorized as its
+// function's role: SendTask* allow no resource type but "*" (callback.mjs).
+const principals = Object.fromEntries(functionPrincipals(deployment).map((principal) => [principal.accessKeyId, principal]));
+const tokens = new TaskTokens();
+const sfn = await startEndpoint({
+  tokens,
+  host: args["sfn-host"],
+  port: Number(args["sfn-port"]),
+  authorize: (accessKey, action) => {
+    const principal = principals[accessKey];
+    if (!principal) return ["UnrecognizedClientException", "The security token included in the request is invalid."];
+    const decision = evaluate([principal.policy], { action, resource: "*", who: { arn: principal.arn } });
+    return decision === "allow"
+      ? null
+      : ["AccessDeniedException", `User: ${principal.arn} is not authorized to perform: ${action} on resource: * because ${decision === "deny" ? "an explicit deny" : "no identity-based policy allows the action"}`];
+  },
+});
+
 const input = JSON.parse(args.input);
 // The engine would hold TimeoutSeconds in real seconds; the runner holds it
 // on the emulated clock instead, as it does every Wait.
@@ -200,7 +245,7 @@ const machine = new StateMachine(engineDefinition, { validationOptions: { checkA
 say(`Execution ${executionName} of ${logicalId}`);
 const startDate = Date.now();
 execution = machine.run(input, {
-  overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
+  overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides, mintTaskToken: () => tokens.mint() },
   context: { Execution: { Id: executionArn, Name: executionName, StartTime: new Date(startDate).toISOString() } },
 });
 let timedOut = false;
@@ -249,6 +294,7 @@ try {
     : { status: "FAILED", error: cause.name, cause: cause.message };
 }
 clearTimeout(executionTimer);
+sfn.server.close();
 await collecting;
 if (violation) report = { status: "FAILED", error: violation.name, cause: violation.message, quotaExceeded: true };
 
@@ -293,7 +339,7 @@ say(report.status === "SUCCEEDED"
   ? `Execution SUCCEEDED (${stateTransitions} state transitions${rounds ? `; ${rounds}` : ""})`
   : `Execution ${report.status}: ${report.error} (${stateTransitions} state transitions)${FLOW_OUTCOME_ERRORS.has(report.error) && summary?.sources ? "" : `\n  ${report.cause}`}`);
 
-report = { ...report, executionArn, stateTransitions, visits, quotas: quotas.usage(), notifications, droppedNotifications, invocations, waits, retries };
+report = { ...report, executionArn, stateTransitions, visits, quotas: quotas.usage(), notifications, droppedNotifications, invocations, waits, retries, taskTokenCalls: sfn.calls };
 if (args.report) writeFileSync(args.report, JSON.stringify(report, null, 2));
 const ranToTheEnd = report.status === "SUCCEEDED" || report.status === "TIMED_OUT" || FLOW_OUTCOME_ERRORS.has(report.error);
 process.exit(ranToTheEnd ? 0 : 1);
