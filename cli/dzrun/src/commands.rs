@@ -186,15 +186,10 @@ fn print_summary(harvest: &Harvest, summary: &Summary, ending: Ending) {
         counted(&summary.sources.by_outcome())
     );
     for failure in &summary.failures {
-        let error = failure
-            .error
-            .as_ref()
-            .map(|error| format!(": {}: {}", error.name, error.message))
-            .unwrap_or_default();
-        println!("  {} {}{error}", failure.data_source_id, failure.outcome);
+        println!("  {failure}");
     }
-    if summary.more_failures > 0 {
-        println!("  … and {} more failures", summary.more_failures);
+    if let Some(more) = summary.more_failures_line() {
+        println!("  {more}");
     }
     let metadata = &summary.metadata_generation;
     if metadata.assets > 0 {
@@ -233,16 +228,8 @@ fn print_summary(harvest: &Harvest, summary: &Summary, ending: Ending) {
     if let Some(page) = &summary.page {
         println!("page: {page}");
     }
-    if !summary.projects_denied.is_empty() {
-        let denied: Vec<&str> = summary
-            .projects_denied
-            .iter()
-            .map(|id| id.as_str())
-            .collect();
-        println!(
-            "projects left out (their data sources cannot be listed): {}",
-            denied.join(", ")
-        );
+    if let Some(left_out) = summary.projects_left_out() {
+        println!("{left_out}");
     }
     let going = unfinished(harvest);
     let reason = match ending {

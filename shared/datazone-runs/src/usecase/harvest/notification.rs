@@ -103,31 +103,10 @@ fn email_text(summary: &Summary, execution_id: &str, ending: &str) -> String {
         lines.push(String::new());
         lines.push("Failures:".to_owned());
         for failure in &summary.failures {
-            let run = failure
-                .run_id
-                .as_ref()
-                .map(|run| format!(" run {run}"))
-                .unwrap_or_default();
-            let status = failure
-                .status
-                .as_ref()
-                .map(|status| format!(" ({status})"))
-                .unwrap_or_default();
-            let error = failure
-                .error
-                .as_ref()
-                .map(|error| format!(": {}: {}", error.name, error.message))
-                .unwrap_or_default();
-            lines.push(format!(
-                "  {} {}{run}{status}{error}",
-                failure.data_source_id, failure.outcome
-            ));
+            lines.push(format!("  {failure}"));
         }
-        if summary.more_failures > 0 {
-            lines.push(format!(
-                "  … and {} more (the full report lists them)",
-                summary.more_failures
-            ));
+        if let Some(more) = summary.more_failures_line() {
+            lines.push(format!("  {more} (the full report lists them)"));
         }
     }
     let skipped = summary.sources.quota_exhausted;
@@ -138,17 +117,9 @@ fn email_text(summary: &Summary, execution_id: &str, ending: &str) -> String {
             Outcome::QuotaExhausted
         ));
     }
-    if !summary.projects_denied.is_empty() {
-        let denied: Vec<&str> = summary
-            .projects_denied
-            .iter()
-            .map(|id| id.as_str())
-            .collect();
+    if let Some(left_out) = summary.projects_left_out() {
         lines.push(String::new());
-        lines.push(format!(
-            "Projects left out (their data sources cannot be listed): {}",
-            denied.join(", ")
-        ));
+        lines.push(left_out);
     }
     lines.push(String::new());
     if let Some(page) = &summary.page {
@@ -272,7 +243,7 @@ mod tests {
             20
         );
         assert!(
-            email.contains("  … and 3 more (the full report lists them)"),
+            email.contains("  … and 3 more failures (the full report lists them)"),
             "{email}"
         );
         assert!(
@@ -296,7 +267,7 @@ mod tests {
         );
         let few = summary_without_more(&[Outcome::Failed; 20]);
         let (_, email) = parts(&Notification::of(&few, EXECUTION));
-        assert!(!email.contains("more (the full report"), "{email}");
+        assert!(!email.contains("more failures"), "{email}");
         assert!(
             !email.contains("Metadata generation"),
             "no assets, no line: {email}"

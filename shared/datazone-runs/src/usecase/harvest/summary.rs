@@ -155,6 +155,24 @@ pub struct ListedFailure {
     pub error: Option<ErrorReport>,
 }
 
+/// A failure as people read it, in the email, dzrun and the page alike:
+/// `ds_finance FAILED run r1 (FAILED): ERROR_TYPE: detail`.
+impl std::fmt::Display for ListedFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.data_source_id, self.outcome)?;
+        if let Some(run) = &self.run_id {
+            write!(f, " run {run}")?;
+        }
+        if let Some(status) = &self.status {
+            write!(f, " ({status})")?;
+        }
+        if let Some(error) = &self.error {
+            write!(f, ": {}: {}", error.name, error.message)?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
@@ -200,6 +218,22 @@ fn shortened(message: &str) -> String {
 }
 
 impl Summary {
+    /// The line naming the projects left out, when there are any.
+    pub fn projects_left_out(&self) -> Option<String> {
+        (!self.projects_denied.is_empty()).then(|| {
+            let denied: Vec<&str> = self.projects_denied.iter().map(|id| id.as_str()).collect();
+            format!(
+                "Projects left out (their data sources cannot be listed): {}",
+                denied.join(", ")
+            )
+        })
+    }
+
+    /// The line counting the failures not listed, when there are any.
+    pub fn more_failures_line(&self) -> Option<String> {
+        (self.more_failures > 0).then(|| format!("… and {} more failures", self.more_failures))
+    }
+
     pub fn of(harvest: &Harvest, report: String) -> Self {
         let mut sources = SourceCounts {
             selected: harvest.sources.len(),
@@ -479,6 +513,49 @@ mod tests {
             first.chars().count(),
             MESSAGE_CHARACTERS + 1,
             "cut, with an ellipsis"
+        );
+    }
+
+    #[test]
+    fn failures_projects_and_more_read_the_same_wherever_they_are_shown() {
+        let failure = ListedFailure {
+            data_source_id: DataSourceId::parse("id", "ds_finance").unwrap(),
+            outcome: Outcome::Failed,
+            run_id: Some(DataSourceRunId::parse("id", "r1").unwrap()),
+            status: Some(DataSourceRunStatus::from_wire("FAILED")),
+            error: Some(ErrorReport {
+                name: "RESOURCE_NOT_FOUND_EXCEPTION".into(),
+                message: "no database".into(),
+            }),
+        };
+        assert_eq!(
+            failure.to_string(),
+            "ds_finance FAILED run r1 (FAILED): RESOURCE_NOT_FOUND_EXCEPTION: no database"
+        );
+        let bare = ListedFailure {
+            run_id: None,
+            status: None,
+            error: None,
+            ..failure
+        };
+        assert_eq!(bare.to_string(), "ds_finance FAILED");
+        let mut summary = Summary::of(&harvest(vec![]), String::new());
+        assert_eq!(
+            (summary.projects_left_out(), summary.more_failures_line()),
+            (None, None)
+        );
+        summary.projects_denied = vec![
+            ProjectId::parse("id", "prj_a").unwrap(),
+            ProjectId::parse("id", "prj_b").unwrap(),
+        ];
+        summary.more_failures = 3;
+        assert_eq!(
+            summary.projects_left_out().unwrap(),
+            "Projects left out (their data sources cannot be listed): prj_a, prj_b"
+        );
+        assert_eq!(
+            summary.more_failures_line().unwrap(),
+            "… and 3 more failures"
         );
     }
 }
