@@ -173,24 +173,17 @@ impl MetricsSink for StdoutMetrics {
 
 #[cfg(test)]
 mod tests {
-    use datazone_runs::model::harvest::{Harvest, Outcome, SourceRecord, Stage};
-    use datazone_runs::model::ids::{DataSourceId, DomainId};
+    use datazone_runs::model::harvest::{Harvest, Outcome};
+    use datazone_runs::model::ids::DomainId;
+    use datazone_runs::testing::sources_ended;
 
     use super::*;
 
     fn summary(outcomes: &[Outcome], start_attempts: u32) -> Summary {
-        let sources = outcomes
-            .iter()
-            .enumerate()
-            .map(|(index, outcome)| {
-                let id = DataSourceId::parse("id", format!("ds_{index}")).unwrap();
-                let mut source = SourceRecord::to_start(id, None);
-                source.tracking.stage = Stage::Done;
-                source.tracking.outcome = Some(*outcome);
-                source.start_attempts = start_attempts;
-                source
-            })
-            .collect();
+        let mut sources = sources_ended(outcomes);
+        for source in &mut sources {
+            source.start_attempts = start_attempts;
+        }
         let mut harvest = Harvest::new(
             "nightly".into(),
             DomainId::parse("d", "dzd_a").unwrap(),

@@ -10,7 +10,7 @@ mod report_store;
 mod samples;
 
 pub use report_store::MemoryReportStore;
-pub use samples::{domain, metadata_run, run, source};
+pub use samples::{domain, metadata_run, run, source, sources_ended};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;

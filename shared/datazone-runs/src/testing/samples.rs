@@ -1,6 +1,7 @@
 //! Values of the sample domain for tests: runs, metadata generation runs,
 //! ids.
 
+use crate::model::harvest::{Outcome, SourceRecord, Stage};
 use crate::model::ids::{DataSourceId, DomainId};
 use crate::model::metadata_run::{MetadataGenerationRun, MetadataGenerationRunStatus};
 use crate::model::run::{DataSourceRun, DataSourceRunStatus, DataSourceRunType};
@@ -51,4 +52,19 @@ pub fn domain() -> DomainId {
 /// A data source id; panics on one the model refuses.
 pub fn source(id: &str) -> DataSourceId {
     DataSourceId::parse("dataSourceId", id).unwrap()
+}
+
+/// Sources `ds_0`, `ds_1`, … done with `outcomes`, in order: the harvest a
+/// summary, a notification or the metrics of its end are made from.
+pub fn sources_ended(outcomes: &[Outcome]) -> Vec<SourceRecord> {
+    outcomes
+        .iter()
+        .enumerate()
+        .map(|(index, outcome)| {
+            let mut record = SourceRecord::to_start(source(&format!("ds_{index}")), None);
+            record.tracking.stage = Stage::Done;
+            record.tracking.outcome = Some(*outcome);
+            record
+        })
+        .collect()
 }

@@ -138,30 +138,22 @@ mod tests {
 
     use super::*;
     use crate::error::ErrorReport;
-    use crate::model::harvest::{Harvest, SourceRecord, Stage};
-    use crate::model::ids::{DataSourceId, DomainId, ProjectId};
+    use crate::model::harvest::Harvest;
+    use crate::model::ids::{DomainId, ProjectId};
 
     const EXECUTION: &str =
         "arn:aws:states:eu-west-1:123456789012:execution:Ingestion:nightly-2026-11-21";
 
     fn summary(outcomes: &[Outcome]) -> Summary {
-        let sources = outcomes
-            .iter()
-            .enumerate()
-            .map(|(index, outcome)| {
-                let id = DataSourceId::parse("id", format!("ds_{index}")).unwrap();
-                let mut source = SourceRecord::to_start(id, None);
-                source.tracking.stage = Stage::Done;
-                source.tracking.outcome = Some(*outcome);
-                if outcome.is_failure() {
-                    source.tracking.error = Some(ErrorReport {
-                        name: "DataZone.AccessDeniedException".into(),
-                        message: "not a member".into(),
-                    });
-                }
-                source
-            })
-            .collect();
+        let mut sources = crate::testing::sources_ended(outcomes);
+        for source in &mut sources {
+            if source.tracking.outcome.is_some_and(Outcome::is_failure) {
+                source.tracking.error = Some(ErrorReport {
+                    name: "DataZone.AccessDeniedException".into(),
+                    message: "not a member".into(),
+                });
+            }
+        }
         let mut harvest = Harvest::new(
             "nightly".into(),
             DomainId::parse("domainId", "dzd_sales2026").unwrap(),
