@@ -24,6 +24,9 @@ pub const UNKNOWN_RUN_STATUS: &str = "UnknownRunStatus";
 pub const UNKNOWN_METADATA_STATUS: &str = "UnknownMetadataGenerationStatus";
 /// The error name of a start given up on after retries.
 pub const START_GAVE_UP: &str = "StartGaveUp";
+/// The error name of predictions left as suggestions: AcceptPredictions or
+/// RejectPredictions still failed with a retryable error at the deadline.
+pub const PREDICTIONS_GAVE_UP: &str = "PredictionsGaveUp";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -8,7 +8,7 @@
 
 use crate::Error;
 use crate::error::ErrorReport;
-use crate::model::harvest::{AssetRecord, Harvest, Outcome, Stage};
+use crate::model::harvest::{AssetRecord, Harvest, Outcome, PREDICTIONS_GAVE_UP, Stage};
 use crate::model::ids::{DataSourceRunId, DomainId, MetadataGenerationRunId, ProjectId};
 use crate::model::metadata_run::{MetadataGenerationRun, MetadataGenerationType};
 use crate::model::predictions::{PredictionsRecord, PredictionsRule};
@@ -22,9 +22,6 @@ use crate::usecase::harvest::start::{backoff_seconds, jittered};
 use crate::usecase::pace::Pacer;
 use crate::usecase::pages::list_run_activities;
 use crate::usecase::token::{metadata_generation_token, predictions_token};
-
-/// The error name of predictions left as suggestions after retries.
-pub const DECISION_GAVE_UP: &str = "PredictionsGaveUp";
 
 /// Activity statuses of assets a run created or changed: the ones worth enriching.
 const ENRICHED_ACTIVITY_STATUSES: &[&str] = &["SUCCEEDED_CREATED", "SUCCEEDED_UPDATED"];
@@ -350,7 +347,7 @@ fn retry_or_leave(
             return Some(jittered(wait));
         }
         record.error = Some(ErrorReport {
-            name: DECISION_GAVE_UP.to_owned(),
+            name: PREDICTIONS_GAVE_UP.to_owned(),
             message: format!(
                 "gave up after {} attempts over {elapsed} s: {}: {error}",
                 record.attempts,
