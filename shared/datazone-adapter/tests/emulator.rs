@@ -130,12 +130,12 @@ async fn the_starter_never_starts_twice_against_the_emulator() {
     // Real time: the runs stay active (minutes) between the two invocations.
     let emulator = emulator(&[]).await;
     let datazone = adapter(&emulator);
-    let harvest = || {
+    let harvest = |trigger: &str| {
         let sources = ["ds_orders", "ds_finance", "ds_missing"]
             .into_iter()
             .map(|id| SourceRecord::to_start(DataSourceId::parse("id", id).unwrap(), None))
             .collect();
-        Harvest::new("evt-1".into(), domain(), sources)
+        Harvest::new(trigger.into(), domain(), sources)
     };
     let pacer = Pacer::per_second(20.0);
     let round = StartRound {
@@ -145,7 +145,7 @@ async fn the_starter_never_starts_twice_against_the_emulator() {
         call_allowance: std::time::Duration::from_secs(10),
         retry_deadline: std::time::Duration::from_secs(60),
     };
-    let mut first = harvest();
+    let mut first = harvest("evt-1");
     start_round(&datazone, &mut first, &round).await;
     let stages: Vec<_> = first
         .sources
@@ -166,13 +166,23 @@ async fn the_starter_never_starts_twice_against_the_emulator() {
         missing.tracking.error.as_ref().unwrap().name,
         "DataZone.ResourceNotFoundException"
     );
-    let mut again = harvest();
+    // The same trigger again: its client token answers the same runs.
+    let mut again = harvest("evt-1");
     start_round(&datazone, &mut again, &round).await;
-    assert_eq!(again.sources[0].started_as, Some(StartedAs::AlreadyActive));
+    assert_eq!(again.sources[0].started_as, Some(StartedAs::Started));
     assert_eq!(again.sources[0].run_id, first.sources[0].run_id);
+    assert_eq!(again.sources[1].run_id, first.sources[1].run_id);
+    // Another trigger: DataZone refuses the starts (the runs are active),
+    // and the active runs are followed.
+    let mut other = harvest("evt-2");
+    start_round(&datazone, &mut other, &round).await;
+    assert_eq!(other.sources[0].started_as, Some(StartedAs::AlreadyActive));
+    assert_eq!(other.sources[0].run_id, first.sources[0].run_id);
+    assert_eq!(other.sources[1].run_id, first.sources[1].run_id);
+    let starts = &emulator.counters()["operations"]["StartDataSourceRun"]["byStatus"];
     assert_eq!(
-        emulator.counters()["operations"]["StartDataSourceRun"]["byStatus"]["200"],
-        2
+        (starts["200"].clone(), starts["409"].clone()),
+        (serde_json::json!(4), serde_json::json!(2))
     );
     emulator.stop().await;
 }
