@@ -8,6 +8,7 @@ use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use datazone_runs::Error;
 use datazone_runs::model::ids::{DataSourceRunId, DomainId, MetadataGenerationRunId};
 use datazone_runs::model::outcome::Origin;
+use datazone_runs::model::timestamp::Timestamp;
 use function_runtime::eventbridge::{is_eventbridge_event, read_event};
 use function_runtime::payload::{Payload, parse};
 use serde::{Deserialize, Serialize};
@@ -16,12 +17,12 @@ use serde_json::{Map, Value};
 /// The `source` of every event DataZone sends to EventBridge.
 pub const DATAZONE_EVENT_SOURCE: &str = "aws.datazone";
 
-/// Detail-types of the events about data source runs.
-pub const DATA_SOURCE_RUN_EVENTS: &[&str] = &[
-    "Data Source Run Triggered",
-    "Data Source Run Succeeded",
-    "Data Source Run Failed",
-];
+/// Detail-types of the events about data source runs: their ends. DataZone
+/// also sends `Data Source Run Triggered` ("Amazon DataZone events",
+/// EventBridge Events Reference), which leaves nothing to record: the rule
+/// does not match it, so no run is read twice on a quota the harvest shares.
+pub const DATA_SOURCE_RUN_EVENTS: &[&str] =
+    &["Data Source Run Succeeded", "Data Source Run Failed"];
 
 /// Detail-types of the events about metadata generation runs.
 pub const METADATA_GENERATION_EVENTS: &[&str] = &[
@@ -123,6 +124,9 @@ fn event_request<RunId>(
         origin: Origin::Event {
             event_id: event.id,
             detail_type: event.detail_type,
+            time: event
+                .time
+                .map(|time| Timestamp::from_epoch_millis(time.timestamp_millis())),
         },
         execution_id: None,
         data_source_id: event.detail.data.and_then(|data| data.data_source_id),
@@ -205,7 +209,8 @@ mod tests {
                 request.origin,
                 Origin::Event {
                     event_id: Some("e-1".into()),
-                    detail_type: "Data Source Run Failed".into()
+                    detail_type: "Data Source Run Failed".into(),
+                    time: Some(Timestamp::from_epoch_millis(1_795_255_200_000)),
                 }
             );
         }

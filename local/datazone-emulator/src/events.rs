@@ -62,6 +62,8 @@ pub fn envelope(
 pub struct EventSinks {
     pub file: Option<PathBuf>,
     pub urls: Vec<String>,
+    /// The detail-types the URLs receive (empty: all).
+    pub url_detail_types: Vec<String>,
 }
 
 /// Delivery results, for the counters.
@@ -108,7 +110,11 @@ pub async fn deliver(
                 Delivery::Failed
             });
         }
-        for url in &sinks.urls {
+        let matched = sinks.url_detail_types.is_empty()
+            || event["detail-type"]
+                .as_str()
+                .is_some_and(|detail_type| sinks.url_detail_types.iter().any(|t| t == detail_type));
+        for url in sinks.urls.iter().filter(|_| matched) {
             let outcome = post(&client, url, line.clone()).await;
             match &outcome {
                 Ok(status) if status.is_success() => report(Delivery::Delivered),

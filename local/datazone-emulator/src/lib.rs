@@ -167,6 +167,7 @@ pub async fn start(options: &Options) -> Result<Emulator, String> {
     let sinks = events::EventSinks {
         file: options.events_file.clone(),
         urls: options.events_urls.clone(),
+        url_detail_types: options.events_url_detail_types.clone(),
     };
     let reporter = app.clone();
     let delivery = tokio::spawn(events::deliver(sinks, queued, move |delivery| {

@@ -48,6 +48,12 @@ pub struct Options {
     #[arg(long = "events-url", value_name = "URL")]
     pub events_urls: Vec<String>,
 
+    /// Only events of this detail-type go to the URLs (repeatable), as an
+    /// EventBridge rule's pattern on `detail-type` lets through; none
+    /// given: every event.
+    #[arg(long = "events-url-detail-type", value_name = "DETAIL_TYPE")]
+    pub events_url_detail_types: Vec<String>,
+
     /// Requests per second an operation takes before answering 429
     /// ThrottlingException (repeatable), e.g. StartDataSourceRun=20. Defaults:
     /// StartDataSourceRun=20, StartMetadataGenerationRun=10,

@@ -67,3 +67,29 @@ pub fn deploy_locally(
     let functions = serde_json::from_slice(&output.stdout).expect("template-local prints JSON");
     (seed, functions)
 }
+
+/// The detail-types the template's EventBridge rules on DataZone's events
+/// let through to run-status, as `parameters` deploy it.
+pub fn run_status_detail_types(template: &Path, parameters: &[(String, String)]) -> Vec<String> {
+    let mut command = node("template-local.mjs");
+    command.arg("event-rules").arg("--template").arg(template);
+    parameter_args(&mut command, parameters);
+    let output = command.output().expect("node runs template-local.mjs");
+    assert!(
+        output.status.success(),
+        "template-local.mjs event-rules: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rules: Vec<Value> = serde_json::from_slice(&output.stdout).expect("the rules as JSON");
+    rules
+        .iter()
+        .filter(|rule| rule["function"] == "RunStatusFunction")
+        .flat_map(|rule| {
+            rule["pattern"]["detail-type"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|detail_type| detail_type.as_str().map(str::to_owned))
+        .collect()
+}

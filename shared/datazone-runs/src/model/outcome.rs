@@ -1,10 +1,12 @@
 //! What a run's status means, whatever kind of run it is, and where a
 //! status request came from.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::model::timestamp::Timestamp;
 
 /// What a run's status means for the flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OutcomeClass {
     Succeeded,
@@ -47,6 +49,9 @@ pub enum Origin {
         #[serde(skip_serializing_if = "Option::is_none")]
         event_id: Option<String>,
         detail_type: String,
+        /// The event's time, on DataZone's clock (kept, not reported).
+        #[serde(skip)]
+        time: Option<Timestamp>,
     },
     /// A direct query (the state machine, a person).
     Query,
