@@ -139,6 +139,12 @@ export function accessKeyOf(authorization) {
   return match ? match[1] : null;
 }
 
+/** The region a SigV4 `Authorization` header's credential scope names (`aws:RequestedRegion`), or null. */
+export function regionOf(authorization) {
+  const match = /^AWS4-HMAC-SHA256 Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\//.exec(authorization ?? "");
+  return match ? match[1] : null;
+}
+
 const OPERATIONS = {
   SendTaskSuccess: (tokens, body) => tokens.succeed(body.taskToken, body.output),
   SendTaskFailure: (tokens, body) => tokens.fail(body.taskToken, body.error, body.cause),
@@ -147,8 +153,9 @@ const OPERATIONS = {
 
 /**
  * Serves the three operations on `host`:`port` (0: any free port) for
- * `tokens`; `authorize(accessKeyId, action)` answers null when IAM allows
- * the caller `action` (`states:SendTaskSuccess`...) on "*", else
+ * `tokens`; `authorize(accessKeyId, action, region)` answers null when IAM
+ * allows the caller `action` (`states:SendTaskSuccess`...) on "*" in the
+ * region its signature names, else
  * [errorName, message]. Resolves with the server once it listens, and
  * `calls`: every call, `{operation, status, error?}`.
  */
@@ -175,7 +182,7 @@ export async function startEndpoint({ tokens, authorize, host = "127.0.0.1", por
       }
       const accessKey = accessKeyOf(request.headers.authorization);
       if (!accessKey) return fail(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
-      const refused = authorize(accessKey, `states:${operation}`);
+      const refused = authorize(accessKey, `states:${operation}`, regionOf(request.headers.authorization));
       if (refused) return fail(refused[0] === "UnrecognizedClientException" ? 403 : 400, ...refused);
       let parsed;
       try {

@@ -8,7 +8,7 @@ import { test } from "node:test";
 // The engine times tasks with Promise.withResolvers (Node 22); on Node 20 too.
 import "./polyfill.cjs";
 import { StateMachine } from "aws-local-stepfunctions";
-import { TaskTokens, accessKeyOf, startEndpoint } from "./callback.mjs";
+import { TaskTokens, accessKeyOf, startEndpoint, regionOf } from "./callback.mjs";
 
 const WAITING = {
   Type: "Task",
@@ -132,6 +132,12 @@ test("the endpoint refuses tokens it never gave, unknown callers, and callers IA
   } finally {
     endpoint.server.close();
   }
+});
+
+test("the region is read from a SigV4 Authorization header's credential scope", () => {
+  assert.equal(regionOf("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/eu-west-1/states/aws4_request, SignedHeaders=host, Signature=abc"), "eu-west-1");
+  assert.equal(regionOf("Bearer x"), null);
+  assert.equal(regionOf(undefined), null);
 });
 
 test("the access key is read from a SigV4 Authorization header", () => {

@@ -182,17 +182,29 @@ for (const [name, state] of allStates(definition)) {
     };
   } else if (state.Resource === "arn:aws:states:::lambda:invoke.waitForTaskToken") {
     taskResourceLocalHandlers[name] = async (input, context, stateInput) => {
+      const began = Date.now();
       const token = context.Task.Token;
       const seconds = (field) => {
         const value = state[field] ?? (state[`${field}Path`] === undefined ? undefined : at(stateInput, state[`${field}Path`]));
         return value === undefined ? undefined : (Number(value) * 1000) / timeScale;
       };
       const waiting = tokens.wait(token, { state: name, timeoutMs: seconds("TimeoutSeconds"), heartbeatMs: seconds("HeartbeatSeconds") });
+      // The wait may end (its timeout) before the invocation answers: it is
+      // awaited below, so its rejection is handled, not a crash.
+      waiting.catch(() => {});
       // An invocation that fails fails the task (waitForTaskToken invokes
       // the function as lambda:invoke does, and waits for it).
       const invoked = invokeFunction(name, String(input.FunctionName).split(":").pop(), input.Payload)
         .then(() => waiting, (error) => { tokens.fail(token, error.name, error.message); return waiting; });
-      const output = await invoked;
+      // Kept with the Wait states' waits: the seconds it could wait, what
+      // it waited, and how the wait ended.
+      const timeout = state.TimeoutSeconds ?? (state.TimeoutSecondsPath === undefined ? undefined : at(stateInput, state.TimeoutSecondsPath));
+      const record = (ended) => waits.push({ state: name, seconds: timeout, waitedMs: Date.now() - began, ended });
+      const output = await invoked.catch((error) => {
+        record(error.name === "States.Timeout" ? "timeout" : "failed");
+        throw error;
+      });
+      record("resumed");
       if (state.ResultPath) lastResults[state.ResultPath] = output;
       return output;
     };
@@ -227,10 +239,11 @@ const sfn = await startEndpoint({
   tokens,
   host: args["sfn-host"],
   port: Number(args["sfn-port"]),
-  authorize: (accessKey, action) => {
+  authorize: (accessKey, action, region) => {
     const principal = principals[accessKey];
     if (!principal) return ["UnrecognizedClientException", "The security token included in the request is invalid."];
-    const decision = evaluate([principal.policy], { action, resource: "*", who: { arn: principal.arn } });
+    const context = region ? { "aws:requestedregion": region } : {};
+    const decision = evaluate([principal.policy], { action, resource: "*", who: { arn: principal.arn }, context });
     return decision === "allow"
       ? null
       : ["AccessDeniedException", `User: ${principal.arn} is not authorized to perform: ${action} on resource: * because ${decision === "deny" ? "an explicit deny" : "no identity-based policy allows the action"}`];

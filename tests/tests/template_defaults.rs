@@ -61,6 +61,8 @@ fn template_defaults_are_the_settings_defaults() {
         "ACCEPT_PREDICTIONS",
         "REJECT_OTHER_PREDICTIONS",
         "PREDICTIONS_REQUESTS_PER_SECOND",
+        "FOLLOW_EVENTS",
+        "EVENT_COALESCE_SECONDS",
     ];
     for name in parameters {
         assert!(compared.contains(name), "no function is given {name}");

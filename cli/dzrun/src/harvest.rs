@@ -19,7 +19,7 @@ use datazone_runs::settings::{
     START_RETRY_DEADLINE_SECONDS,
 };
 use datazone_runs::usecase::harvest::follow::{
-    FollowRound, MetadataSettings, PredictionsSettings, RoundPart, follow_part,
+    Checks, FollowRound, MetadataSettings, PredictionsSettings, RoundPart, follow_part,
 };
 use datazone_runs::usecase::harvest::start::{StartRound, new_harvest, start_round};
 use datazone_runs::usecase::pace::{Budget, Pacer};
@@ -159,6 +159,8 @@ pub async fn harvest(
                     retry_deadline: Duration::from_secs(START_RETRY_DEADLINE_SECONDS.default),
                 }),
             }),
+            // A terminal receives no DataZone events: it checks every round.
+            checks: Checks::EveryRound,
         };
         let followed = follow_part(datazone, &mut harvest, &round, RoundPart::Whole).await;
         progress.show(&harvest);

@@ -4,7 +4,10 @@
 use datazone_adapter::client::ClientSettings;
 use datazone_runs::Error;
 use datazone_runs::model::ids::DomainId;
-use datazone_runs::settings::{FOLLOW_CONCURRENCY, GENERATE_METADATA, MAX_POLLS, REPORT_PREFIX};
+use datazone_runs::settings::{
+    EVENT_COALESCE_SECONDS, FOLLOW_CONCURRENCY, FOLLOW_EVENTS, GENERATE_METADATA, MAX_POLLS,
+    REPORT_PREFIX,
+};
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::env;
 use function_runtime::metrics::METRICS_NAMESPACE;
@@ -21,6 +24,10 @@ pub struct FollowRunsConfig {
     /// Whether a run that succeeds goes on to metadata generation, which
     /// metadata-status does.
     pub generate_metadata: bool,
+    /// Whether DataZone's events record the ends (checks are the safety net).
+    pub follow_events: bool,
+    /// How long a harvest woken for metadata generation lets more ends gather.
+    pub coalesce_seconds: u64,
     /// The DataZone client's timeouts; its operation timeout is the time
     /// one call may take.
     pub client: ClientSettings,
@@ -33,7 +40,8 @@ pub struct FollowRunsConfig {
 impl FollowRunsConfig {
     /// `DATAZONE_DOMAIN_ID`, `POLL_MIN_WAIT_SECONDS`, `POLL_MAX_WAIT_SECONDS`,
     /// `MAX_POLLS`, `FOLLOW_CONCURRENCY`, `GENERATE_METADATA`,
-    /// `REPORT_PREFIX`, and the client's timeouts.
+    /// `FOLLOW_EVENTS`, `EVENT_COALESCE_SECONDS`, `REPORT_PREFIX`, and the
+    /// client's timeouts.
     pub fn from_env() -> Result<Self, Error> {
         Ok(Self {
             domain: env::domain()?,
@@ -41,6 +49,8 @@ impl FollowRunsConfig {
             max_polls: env::number(&MAX_POLLS)?,
             concurrency: env::number(&FOLLOW_CONCURRENCY)?,
             generate_metadata: env::flag(&GENERATE_METADATA)?,
+            follow_events: env::flag(&FOLLOW_EVENTS)?,
+            coalesce_seconds: env::number(&EVENT_COALESCE_SECONDS)?,
             client: ClientSettings::from_env()?,
             report_prefix: env::text(&REPORT_PREFIX),
             metrics_namespace: env::text(&METRICS_NAMESPACE),

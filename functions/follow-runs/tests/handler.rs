@@ -7,7 +7,7 @@ use datazone_adapter::client::ClientSettings;
 use datazone_runs::model::harvest::{Harvest, SourceRecord};
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::ReportStore;
-use datazone_runs::testing::{FakeDataZone, MemoryReportStore, domain, source};
+use datazone_runs::testing::{FakeDataZone, MemoryCallback, MemoryReportStore, domain, source};
 use datazone_runs::usecase::harvest::start::{StartRound, start_round};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::polling::PollingPolicy;
@@ -30,6 +30,8 @@ fn config() -> FollowRunsConfig {
         max_polls: 20,
         concurrency: 4,
         generate_metadata: false,
+        follow_events: false,
+        coalesce_seconds: 30,
         client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
         report_prefix: "harvests/".into(),
         metrics_namespace: "Test".into(),
@@ -72,7 +74,8 @@ async fn steps_follow_the_harvest_until_its_summary() {
     let store = MemoryReportStore::default();
     started(&fake, &store, &["a", "b"]).await;
     let metrics = RecordedMetrics::default();
-    let follower = FollowRuns::with_metrics(&fake, &store, config(), &metrics);
+    let callback = MemoryCallback::default();
+    let follower = FollowRuns::with_metrics(&fake, &store, &callback, config(), &metrics);
     let input = Payload::Json(json!({"executionId": EXECUTION}));
     let first = follower
         .handle(input.clone(), &Invocation::default())
@@ -137,6 +140,7 @@ async fn a_harvest_never_started_is_refused_by_name() {
     let follower = FollowRuns::new(
         FakeDataZone::default(),
         MemoryReportStore::default(),
+        MemoryCallback::default(),
         config(),
     );
     let error = follower
@@ -154,7 +158,8 @@ async fn a_harvest_never_started_is_refused_by_name() {
 async fn bad_input_is_a_typed_error_and_sends_nothing() {
     let fake = FakeDataZone::default();
     let store = MemoryReportStore::default();
-    let follower = FollowRuns::new(&fake, &store, config());
+    let callback = MemoryCallback::default();
+    let follower = FollowRuns::new(&fake, &store, &callback, config());
     let mut cases = bad_payloads();
     cases.extend([
         BadPayload::json(json!({}), "executionId"),
@@ -224,7 +229,8 @@ async fn a_follow_request_reaches_datazone_through_each_file_once() {
     let store = MemoryReportStore::default();
     started(&fake, &store, &["ds_a"]).await;
     fake.keep_call_stacks();
-    let follower = FollowRuns::new(&fake, &store, config());
+    let callback = MemoryCallback::default();
+    let follower = FollowRuns::new(&fake, &store, &callback, config());
     invoke(
         &follower,
         Payload::Json(json!({"executionId": EXECUTION})),

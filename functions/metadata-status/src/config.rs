@@ -7,7 +7,7 @@ use datazone_runs::model::ids::DomainId;
 use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::model::predictions::PredictionsRule;
 use datazone_runs::settings::{
-    ACCEPT_PREDICTIONS, FOLLOW_CONCURRENCY, MAX_POLLS, METADATA_GENERATION_TYPES,
+    ACCEPT_PREDICTIONS, FOLLOW_CONCURRENCY, FOLLOW_EVENTS, MAX_POLLS, METADATA_GENERATION_TYPES,
     METADATA_REQUESTS_PER_SECOND, PREDICTIONS_REQUESTS_PER_SECOND, REJECT_OTHER_PREDICTIONS,
     REPORT_PREFIX, START_RETRY_DEADLINE_SECONDS, as_configuration_error,
 };
@@ -41,6 +41,8 @@ pub struct MetadataStatusConfig {
     pub predictions_rate: f64,
     /// How long a decision failing with a retryable error is retried.
     pub retry_deadline_seconds: u64,
+    /// Whether DataZone's events record the ends (checks are the safety net).
+    pub follow_events: bool,
 }
 
 impl MetadataStatusConfig {
@@ -48,7 +50,8 @@ impl MetadataStatusConfig {
     /// `MAX_POLLS`, `FOLLOW_CONCURRENCY`, `METADATA_GENERATION_TYPES`,
     /// `METADATA_REQUESTS_PER_SECOND`, `REPORT_PREFIX`, `ACCEPT_PREDICTIONS`,
     /// `REJECT_OTHER_PREDICTIONS`, `PREDICTIONS_REQUESTS_PER_SECOND`,
-    /// `START_RETRY_DEADLINE_SECONDS`, and the client's timeouts.
+    /// `START_RETRY_DEADLINE_SECONDS`, `FOLLOW_EVENTS`, and the client's
+    /// timeouts.
     pub fn from_env() -> Result<Self, Error> {
         let types = env::text(&METADATA_GENERATION_TYPES);
         Ok(Self {
@@ -73,6 +76,7 @@ impl MetadataStatusConfig {
             .map_err(as_configuration_error)?,
             predictions_rate: env::rate(&PREDICTIONS_REQUESTS_PER_SECOND)?,
             retry_deadline_seconds: env::number(&START_RETRY_DEADLINE_SECONDS)?,
+            follow_events: env::flag(&FOLLOW_EVENTS)?,
         })
     }
 }

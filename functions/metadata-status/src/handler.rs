@@ -6,6 +6,7 @@ use std::time::Duration;
 use datazone_runs::Error;
 use datazone_runs::model::outcome::Origin;
 use datazone_runs::port::{DataZone, ReportStore};
+use datazone_runs::usecase::harvest::events::{WaitEnd, checks_after};
 use datazone_runs::usecase::harvest::follow::{
     FollowRound, MetadataSettings, PredictionsSettings, RoundPart,
 };
@@ -64,6 +65,7 @@ impl<D: DataZone, S: ReportStore, M: MetricsSink> MetadataStatus<D, S, M> {
         execution_id: &str,
         domain: &datazone_runs::model::ids::DomainId,
         runs_next_wait_seconds: u64,
+        wake: Option<&WaitEnd>,
         invocation: &Invocation,
     ) -> Result<FollowReport, Error> {
         let work_time = invocation.time_for_work(TIME_KEPT);
@@ -84,6 +86,7 @@ impl<D: DataZone, S: ReportStore, M: MetricsSink> MetadataStatus<D, S, M> {
                     retry_deadline: Duration::from_secs(self.config.retry_deadline_seconds),
                 }),
             }),
+            checks: checks_after(self.config.follow_events, wake),
         };
         let part = RoundPart::Metadata {
             runs_next_wait_seconds,
@@ -121,16 +124,23 @@ impl<D: DataZone, S: ReportStore, M: MetricsSink> Handler for MetadataStatus<D, 
                 execution_id,
                 domain,
                 runs_next_wait_seconds,
+                wake,
             } => {
                 let span = tracing::info_span!(
                     "metadata_status",
                     execution_id = %execution_id,
                     domain_id = %domain
                 );
-                self.step(&execution_id, &domain, runs_next_wait_seconds, invocation)
-                    .instrument(span)
-                    .await
-                    .map(MetadataStatusAnswer::Step)
+                self.step(
+                    &execution_id,
+                    &domain,
+                    runs_next_wait_seconds,
+                    wake.as_ref(),
+                    invocation,
+                )
+                .instrument(span)
+                .await
+                .map(MetadataStatusAnswer::Step)
             }
             MetadataStatusRequest::Status { domain, run } => {
                 let span = tracing::info_span!(

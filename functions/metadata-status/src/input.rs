@@ -5,6 +5,7 @@
 
 use datazone_runs::Error;
 use datazone_runs::model::ids::{DomainId, MetadataGenerationRunId};
+use datazone_runs::usecase::harvest::events::WaitEnd;
 use function_runtime::payload::{Payload, checked_execution_id, domain_or_configured, parse};
 use serde::Deserialize;
 use serde_json::Value;
@@ -19,6 +20,8 @@ pub enum MetadataStatusRequest {
         domain: DomainId,
         /// What follow-runs asked for in the same round.
         runs_next_wait_seconds: u64,
+        /// How the round's wait ended.
+        wake: Option<WaitEnd>,
     },
     /// One metadata generation run's normalized status.
     Status {
@@ -35,6 +38,8 @@ struct StepInput {
     domain_id: Option<String>,
     #[serde(default)]
     runs_next_wait_seconds: u64,
+    #[serde(default)]
+    wake: Option<WaitEnd>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +70,7 @@ impl MetadataStatusRequest {
             domain: domain_or_configured(input.domain_id, config.domain.as_ref())?,
             execution_id,
             runs_next_wait_seconds: input.runs_next_wait_seconds,
+            wake: input.wake,
         })
     }
 }

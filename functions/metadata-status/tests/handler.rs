@@ -10,7 +10,7 @@ use datazone_runs::model::metadata_run::MetadataGenerationType;
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::{AssetActivity, ReportStore};
 use datazone_runs::testing::{FakeDataZone, MemoryReportStore, domain, metadata_run, source};
-use datazone_runs::usecase::harvest::follow::{FollowRound, RoundPart, follow_part};
+use datazone_runs::usecase::harvest::follow::{Checks, FollowRound, RoundPart, follow_part};
 use datazone_runs::usecase::harvest::start::{StartRound, start_round};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::polling::PollingPolicy;
@@ -39,6 +39,7 @@ fn config() -> MetadataStatusConfig {
         predictions: None,
         predictions_rate: 1000.0,
         retry_deadline_seconds: 900,
+        follow_events: false,
     }
 }
 
@@ -84,6 +85,7 @@ async fn run_succeeded(fake: &FakeDataZone, store: &MemoryReportStore) {
         budget: Budget::lasting(Duration::from_secs(60)),
         call_allowance: Duration::from_secs(5),
         metadata: None,
+        checks: Checks::EveryRound,
     };
     let runs = RoundPart::Runs {
         then_metadata: true,

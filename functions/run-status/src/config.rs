@@ -1,9 +1,10 @@
 //! `DATAZONE_DOMAIN_ID`, `POLL_MIN_WAIT_SECONDS`, `POLL_MAX_WAIT_SECONDS`, `METRICS_NAMESPACE`,
-//! and the client's timeouts.
+//! `REPORT_PREFIX`, and the client's timeouts.
 
 use datazone_adapter::client::ClientSettings;
 use datazone_runs::Error;
 use datazone_runs::model::ids::DomainId;
+use datazone_runs::settings::REPORT_PREFIX;
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::env;
 
@@ -18,6 +19,9 @@ pub struct RunStatusConfig {
     /// The DataZone client's timeouts.
     pub client: ClientSettings,
     pub metrics_namespace: String,
+    /// Key prefix of harvest records (and their waiting notes) in the
+    /// report bucket.
+    pub report_prefix: String,
 }
 
 impl RunStatusConfig {
@@ -27,6 +31,7 @@ impl RunStatusConfig {
             polling: env::polling()?,
             client: ClientSettings::from_env()?,
             metrics_namespace: env::text(&METRICS_NAMESPACE),
+            report_prefix: env::text(&REPORT_PREFIX),
         })
     }
 }

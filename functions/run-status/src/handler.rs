@@ -1,12 +1,17 @@
-//! The handler: the status request, read once, then the run it names.
+//! The handler: the status request, read once, then the run it names; on
+//! DataZone's event of a run's end, the end recorded for the harvests
+//! waiting on it, and their wait resumed when it gives them work.
 
 use crate::input::{StatusInput, StatusRequest, read_status_input};
 use datazone_runs::Error;
 use datazone_runs::model::ids::{DataSourceRunId, DomainId};
 use datazone_runs::model::outcome::Origin;
 use datazone_runs::model::timestamp::Timestamp;
-use datazone_runs::port::DataZone;
-use datazone_runs::usecase::status::{MetadataOutcome, RunOutcome, check_metadata_run};
+use datazone_runs::port::{DataZone, ReportStore, TaskCallback};
+use datazone_runs::usecase::harvest::events::{EndedRun, RecordedEnd, record_end};
+use datazone_runs::usecase::status::{
+    MetadataOutcome, MetadataReading, RunOutcome, RunReading, check_metadata_run,
+};
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation};
 use serde::Serialize;
@@ -38,26 +43,63 @@ pub struct IgnoredEvent {
     pub reason: &'static str,
 }
 
-pub struct RunStatus<D, M = StdoutMetrics> {
+pub struct RunStatus<D, S, C, M = StdoutMetrics> {
     datazone: D,
+    /// Where harvests leave their waiting notes and their runs' ends are
+    /// recorded.
+    store: S,
+    /// Resumes a waiting harvest.
+    callback: C,
     config: RunStatusConfig,
     metrics: M,
 }
 
-impl<D: DataZone> RunStatus<D> {
+impl<D: DataZone, S: ReportStore, C: TaskCallback> RunStatus<D, S, C> {
     /// Metrics go to standard output.
-    pub fn new(datazone: D, config: RunStatusConfig) -> Self {
-        Self::with_metrics(datazone, config, StdoutMetrics)
+    pub fn new(datazone: D, store: S, callback: C, config: RunStatusConfig) -> Self {
+        Self::with_metrics(datazone, store, callback, config, StdoutMetrics)
     }
 }
 
-impl<D: DataZone, M: MetricsSink> RunStatus<D, M> {
-    pub fn with_metrics(datazone: D, config: RunStatusConfig, metrics: M) -> Self {
+impl<D: DataZone, S: ReportStore, C: TaskCallback, M: MetricsSink> RunStatus<D, S, C, M> {
+    pub fn with_metrics(
+        datazone: D,
+        store: S,
+        callback: C,
+        config: RunStatusConfig,
+        metrics: M,
+    ) -> Self {
         Self {
             datazone,
+            store,
+            callback,
             config,
             metrics,
         }
+    }
+
+    /// Records an ended run's `end` for the harvests waiting on it, when
+    /// DataZone's event (not a query) said it ended.
+    async fn record(&self, domain: &DomainId, origin: &Origin, end: EndedRun) -> Result<(), Error> {
+        let Origin::Event { time, .. } = origin else {
+            return Ok(());
+        };
+        let end = RecordedEnd {
+            run: end,
+            event_time: *time,
+        };
+        let recorded = record_end(
+            &self.store,
+            &self.callback,
+            &self.config.report_prefix,
+            domain,
+            &end,
+        )
+        .await?;
+        if recorded.is_empty() {
+            tracing::info!("no harvest waits on the run");
+        }
+        Ok(())
     }
 
     async fn data_source_run(
@@ -89,6 +131,12 @@ impl<D: DataZone, M: MetricsSink> RunStatus<D, M> {
                     &outcome,
                     now,
                 ));
+                let end = EndedRun::DataSourceRun {
+                    run_id: outcome.run_id.clone(),
+                    data_source_id: outcome.data_source_id.clone(),
+                    reading: RunReading::from(outcome.clone()),
+                };
+                self.record(&request.domain, &outcome.origin, end).await?;
             } else {
                 tracing::info!(
                     status = %outcome.status,
@@ -103,7 +151,7 @@ impl<D: DataZone, M: MetricsSink> RunStatus<D, M> {
     }
 }
 
-impl<D: DataZone, M: MetricsSink> RunStatus<D, M> {
+impl<D: DataZone, S: ReportStore, C: TaskCallback, M: MetricsSink> RunStatus<D, S, C, M> {
     fn skipped(&self, skipped: EventSkipped, properties: Map<String, Value>) {
         self.metrics.emit(&metrics::skipped_event_document(
             &self.config.metrics_namespace,
@@ -142,7 +190,9 @@ impl<D: DataZone, M: MetricsSink> RunStatus<D, M> {
     }
 }
 
-impl<D: DataZone, M: MetricsSink> Handler for RunStatus<D, M> {
+impl<D: DataZone, S: ReportStore, C: TaskCallback, M: MetricsSink> Handler
+    for RunStatus<D, S, C, M>
+{
     type Output = StatusOutcome;
 
     async fn handle(
@@ -176,16 +226,26 @@ impl<D: DataZone, M: MetricsSink> Handler for RunStatus<D, M> {
                 .map(StatusOutcome::DataSourceRun),
             StatusInput::MetadataGeneration(request) => {
                 let span = request.span();
-                check_metadata_run(
-                    &self.datazone,
-                    &request.domain,
-                    &request.run,
-                    request.origin,
-                    &self.config.polling,
-                )
+                async {
+                    let outcome = check_metadata_run(
+                        &self.datazone,
+                        &request.domain,
+                        &request.run,
+                        request.origin.clone(),
+                        &self.config.polling,
+                    )
+                    .await?;
+                    if outcome.terminal {
+                        let end = EndedRun::MetadataGenerationRun {
+                            run_id: outcome.run_id.clone(),
+                            reading: MetadataReading::from(outcome.clone()),
+                        };
+                        self.record(&request.domain, &outcome.origin, end).await?;
+                    }
+                    Ok(StatusOutcome::MetadataGeneration(outcome))
+                }
                 .instrument(span)
                 .await
-                .map(StatusOutcome::MetadataGeneration)
             }
         }
     }

@@ -118,6 +118,7 @@ mod tests {
             duration_seconds: Some(120),
             next_wait_seconds: 0,
             origin: Origin::Query,
+            observed_at: Timestamp::from_epoch_millis(0),
         };
         let document = finished_run_document(
             "Ns",

@@ -7,7 +7,7 @@ use datazone_adapter::client::ClientSettings;
 use datazone_runs::model::outcome::OutcomeClass;
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::model::timestamp::Timestamp;
-use datazone_runs::testing::{FakeDataZone, metadata_run, run};
+use datazone_runs::testing::{FakeDataZone, MemoryCallback, MemoryReportStore, metadata_run, run};
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::metrics::RecordedMetrics;
 use function_runtime::payload::Payload;
@@ -17,18 +17,26 @@ use run_status::config::RunStatusConfig;
 use run_status::handler::{RunStatus, StatusOutcome};
 use serde_json::{Value, json};
 
+fn config() -> RunStatusConfig {
+    RunStatusConfig {
+        domain: Some(datazone_runs::testing::domain()),
+        polling: PollingPolicy::new(10, 600).unwrap(),
+        client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
+        metrics_namespace: "Test".into(),
+        report_prefix: "harvests/".into(),
+    }
+}
+
+/// run-status with no harvest waiting.
 fn run_status<'a>(
     fake: &'a FakeDataZone,
     metrics: &'a RecordedMetrics,
-) -> RunStatus<&'a FakeDataZone, &'a RecordedMetrics> {
+) -> RunStatus<&'a FakeDataZone, MemoryReportStore, MemoryCallback, &'a RecordedMetrics> {
     RunStatus::with_metrics(
         fake,
-        RunStatusConfig {
-            domain: Some(datazone_runs::testing::domain()),
-            polling: PollingPolicy::new(10, 600).unwrap(),
-            client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
-            metrics_namespace: "Test".into(),
-        },
+        MemoryReportStore::default(),
+        MemoryCallback::default(),
+        config(),
         metrics,
     )
 }

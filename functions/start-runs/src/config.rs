@@ -7,8 +7,8 @@ use datazone_adapter::client::ClientSettings;
 use datazone_runs::Error;
 use datazone_runs::model::ids::DomainId;
 use datazone_runs::settings::{
-    EXECUTION_TIMEOUT_SECONDS, INCLUDE_DISABLED_SOURCES, LIST_REQUESTS_PER_SECOND, MAX_POLLS,
-    REPORT_PREFIX, SOURCE_SELECTION, START_CONCURRENCY, START_REQUESTS_PER_SECOND,
+    EXECUTION_TIMEOUT_SECONDS, FOLLOW_EVENTS, INCLUDE_DISABLED_SOURCES, LIST_REQUESTS_PER_SECOND,
+    MAX_POLLS, REPORT_PREFIX, SOURCE_SELECTION, START_CONCURRENCY, START_REQUESTS_PER_SECOND,
     START_RETRY_DEADLINE_SECONDS, as_configuration_error,
 };
 use datazone_runs::usecase::polling::ensure_fits_execution;
@@ -34,6 +34,9 @@ pub struct StartRunsConfig {
     pub client: ClientSettings,
     /// Key prefix of harvest records in the report bucket.
     pub report_prefix: String,
+    /// Whether DataZone's events record the ends: the harvest's waiting
+    /// note is then left from the first start on.
+    pub follow_events: bool,
 }
 
 /// `EXECUTION_TIMEOUT_SECONDS`, when set: the follow loop's longest harvest
@@ -55,7 +58,7 @@ impl StartRunsConfig {
     /// `DATAZONE_DOMAIN_ID`, the selection (see `selection_from_env`),
     /// `START_CONCURRENCY`, `START_REQUESTS_PER_SECOND`,
     /// `LIST_REQUESTS_PER_SECOND`, `START_RETRY_DEADLINE_SECONDS`,
-    /// `REPORT_PREFIX`, and the client's timeouts; refused when the
+    /// `REPORT_PREFIX`, `FOLLOW_EVENTS`, and the client's timeouts; refused when the
     /// harvest could outlast `EXECUTION_TIMEOUT_SECONDS`
     /// (`ensure_harvest_fits_execution`).
     pub fn from_env() -> Result<Self, Error> {
@@ -70,6 +73,7 @@ impl StartRunsConfig {
             retry_deadline: Duration::from_secs(retry_deadline_seconds),
             client: ClientSettings::from_env()?,
             report_prefix: env::text(&REPORT_PREFIX),
+            follow_events: env::flag(&FOLLOW_EVENTS)?,
         })
     }
 }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use datazone_runs::Error;
 use datazone_runs::port::{DataZone, ReportStore};
+use datazone_runs::usecase::harvest::events::ParkSettings;
 use datazone_runs::usecase::harvest::start::StartRound;
 use datazone_runs::usecase::harvest::steps::{HarvestRecord, StartReport, StartStep, start_step};
 use datazone_runs::usecase::pace::{Budget, Pacer};
@@ -72,6 +73,12 @@ impl<D: DataZone, S: ReportStore> Handler for StartRuns<D, S> {
                     call_allowance: self.config.client.operation_timeout,
                     retry_deadline: self.config.retry_deadline,
                 },
+                // Only the runs matter before the first wait: no token to
+                // resume yet.
+                events: self.config.follow_events.then_some(ParkSettings {
+                    wake_on_run_end: false,
+                    coalesce_seconds: 0,
+                }),
             };
             let report = start_step(&self.datazone, &self.store, &step).await?;
             tracing::info!(

@@ -33,6 +33,7 @@ fn config() -> StartRunsConfig {
         retry_deadline: Duration::from_secs(600),
         client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
         report_prefix: "harvests/".into(),
+        follow_events: true,
     }
 }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::http::{agent, exchange};
-use crate::node::deploy_locally;
+use crate::node::{deploy_locally, run_status_detail_types};
 use crate::process::{Running, binary, free_port, log_file, spawn_listening, wait_for_port};
 use crate::s3::{create_bucket, start_s3};
 use crate::{cargo_lambda, log_dir, sample_parameters, workspace};
@@ -48,7 +48,8 @@ pub struct ChainOptions {
     pub listen_host: String,
     /// Environment for every function, over the template's.
     pub function_env: Vec<(String, String)>,
-    /// POST the emulator's DataZone events to run-status, as EventBridge would.
+    /// POST the emulator's DataZone events to run-status, as EventBridge
+    /// would (the default).
     pub events_to_run_status: bool,
 }
 
@@ -63,7 +64,7 @@ impl Default for ChainOptions {
             emulator_args: Vec::new(),
             listen_host: "127.0.0.1".into(),
             function_env: Vec::new(),
-            events_to_run_status: false,
+            events_to_run_status: true,
         }
     }
 }
@@ -101,6 +102,10 @@ pub struct LocalChain {
     pub datazone_endpoint: String,
     pub s3_endpoint: String,
     pub invoke_port: u16,
+    /// The port of the runner's Step Functions endpoint (SendTaskSuccess…),
+    /// which the functions reach through `AWS_ENDPOINT_URL_SFN`; it listens
+    /// while an execution runs.
+    pub sfn_port: u16,
     /// The template, parameters and time scale the chain was deployed with.
     pub(crate) template: PathBuf,
     pub(crate) parameters: Vec<(String, String)>,
@@ -142,6 +147,7 @@ impl LocalChain {
             create_bucket(&s3_endpoint, bucket);
         }
         let invoke_port = free_port();
+        let sfn_port = free_port();
         let watch = Running(
             Command::new(cargo_lambda())
                 .args([
@@ -174,6 +180,10 @@ impl LocalChain {
             emulator.arg("--events-url").arg(format!(
                 "http://127.0.0.1:{invoke_port}/2015-03-31/functions/run-status/invocations"
             ));
+            // Only what the template's rule matches, as EventBridge delivers.
+            for detail_type in run_status_detail_types(&options.template, &options.parameters) {
+                emulator.arg("--events-url-detail-type").arg(detail_type);
+            }
         }
         let (emulator, datazone_endpoint) = spawn_listening(&mut emulator, "datazone-local", &logs);
 
@@ -209,6 +219,10 @@ impl LocalChain {
                         .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
                         .env("AWS_ENDPOINT_URL_DATAZONE", &datazone_endpoint)
                         .env("AWS_ENDPOINT_URL_S3", &s3_endpoint)
+                        .env(
+                            "AWS_ENDPOINT_URL_SFN",
+                            format!("http://127.0.0.1:{sfn_port}"),
+                        )
                         .env("REPORT_S3_PATH_STYLE", "true")
                         .env("AWS_ACCESS_KEY_ID", access_key)
                         .env("AWS_SECRET_ACCESS_KEY", "local-secret")
@@ -229,6 +243,7 @@ impl LocalChain {
             datazone_endpoint,
             s3_endpoint,
             invoke_port,
+            sfn_port,
             template: options.template.clone(),
             parameters: options.parameters.clone(),
             time_scale: options.time_scale,

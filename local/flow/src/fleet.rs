@@ -192,7 +192,7 @@ impl FleetHarvest {
             seed,
             time_scale,
             emulator_args: faults.iter().map(|flag| flag.to_string()).collect(),
-            events_to_run_status: !faults.is_empty(),
+            events_to_run_status: true,
             ..crate::ChainOptions::default()
         };
         options.parameters = fleet.parameters();

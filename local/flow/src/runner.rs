@@ -20,6 +20,8 @@ impl LocalChain {
             .arg(&self.template)
             .arg("--invoke-url")
             .arg(format!("http://127.0.0.1:{}", self.invoke_port))
+            .arg("--sfn-port")
+            .arg(self.sfn_port.to_string())
             .arg("--input")
             .arg(flow.input.to_string())
             .arg("--execution-name")

@@ -54,6 +54,14 @@ pub enum Error {
     /// record it cannot read).
     #[error("the report store refused the request: {0}")]
     ReportRefused(String),
+    /// Step Functions failed to take a task token back in a way a retry may
+    /// mend.
+    #[error("Step Functions is unavailable: {0}")]
+    CallbackUnavailable(String),
+    /// Step Functions refused a task token back (no access, a token it
+    /// cannot read).
+    #[error("Step Functions refused the task token: {0}")]
+    CallbackRefused(String),
 }
 
 /// Declares the kinds of error with their stable names and whether the
@@ -104,6 +112,8 @@ kinds! {
     UnexpectedResponse => "DataZone.UnexpectedResponse", retryable: false;
     ReportUnavailable => "Report.Unavailable", retryable: true;
     ReportRefused => "Report.Refused", retryable: false;
+    CallbackUnavailable => "Callback.Unavailable", retryable: true;
+    CallbackRefused => "Callback.Refused", retryable: false;
 }
 
 impl Error {
@@ -157,6 +167,8 @@ impl Error {
             Self::UnexpectedResponse(_) => ErrorKind::UnexpectedResponse,
             Self::ReportUnavailable(_) => ErrorKind::ReportUnavailable,
             Self::ReportRefused(_) => ErrorKind::ReportRefused,
+            Self::CallbackUnavailable(_) => ErrorKind::CallbackUnavailable,
+            Self::CallbackRefused(_) => ErrorKind::CallbackRefused,
         }
     }
 
@@ -263,6 +275,8 @@ mod tests {
             Error::UnexpectedResponse(String::new()),
             Error::ReportUnavailable(String::new()),
             Error::ReportRefused(String::new()),
+            Error::CallbackUnavailable(String::new()),
+            Error::CallbackRefused(String::new()),
         ];
         let kinds: Vec<ErrorKind> = errors.iter().map(Error::kind).collect();
         assert_eq!(kinds, ErrorKind::ALL);
@@ -278,7 +292,8 @@ mod tests {
                 "DataZone.InternalServerException",
                 "DataZone.Timeout",
                 "DataZone.Unreachable",
-                "Report.Unavailable"
+                "Report.Unavailable",
+                "Callback.Unavailable"
             ]
         );
     }

@@ -1,5 +1,6 @@
 //! The calls the automation makes: to DataZone ([`DataZone`]), and to the
-//! store that keeps harvest records ([`ReportStore`]), as two small traits.
+//! store that keeps harvest records ([`ReportStore`]), as two small traits,
+//! and the resuming of a waiting execution ([`TaskCallback`]).
 //!
 //! `datazone-adapter` implements `DataZone` on `aws-sdk-datazone`, and
 //! `report-store-s3` implements `ReportStore` on `aws-sdk-s3`; the
@@ -171,6 +172,52 @@ pub trait ReportStore: Send + Sync {
 
     /// Where the record under `key` is, for people (`s3://bucket/key`).
     fn location(&self, key: &str) -> String;
+
+    /// The document under `key`, if one is there.
+    fn read(&self, key: &str) -> impl Future<Output = Result<Option<Vec<u8>>, Error>> + Send;
+
+    /// Keeps the JSON document `body` under `key`, replacing what was there.
+    fn write(&self, key: &str, body: Vec<u8>) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Keeps the JSON document `body` under `key` only if nothing is there
+    /// yet: `false` when something was, which is then left as it is.
+    fn create(&self, key: &str, body: Vec<u8>) -> impl Future<Output = Result<bool, Error>> + Send;
+
+    /// Every key that begins with `prefix`, in order.
+    fn keys(&self, prefix: &str) -> impl Future<Output = Result<Vec<String>, Error>> + Send;
+
+    /// Removes what is under `key` (nothing there is no error).
+    fn remove(&self, key: &str) -> impl Future<Output = Result<(), Error>> + Send;
+}
+
+/// Resumes an execution waiting on a task token (a Step Functions task of
+/// the callback pattern); also implemented for `&T`.
+pub trait TaskCallback: Send + Sync {
+    /// SendTaskSuccess with `output` (JSON): `Resumed::Gone` when the task
+    /// no longer waits (it was resumed already, or timed out).
+    fn resume(
+        &self,
+        token: &str,
+        output: &str,
+    ) -> impl Future<Output = Result<Resumed, Error>> + Send;
+}
+
+/// What became of a resume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resumed {
+    Resumed,
+    /// The task had ended: someone resumed it first, or it timed out.
+    Gone,
+}
+
+impl<T: TaskCallback> TaskCallback for &T {
+    fn resume(
+        &self,
+        token: &str,
+        output: &str,
+    ) -> impl Future<Output = Result<Resumed, Error>> + Send {
+        (**self).resume(token, output)
+    }
 }
 
 impl<T: ReportStore> ReportStore for &T {
@@ -188,6 +235,26 @@ impl<T: ReportStore> ReportStore for &T {
 
     fn location(&self, key: &str) -> String {
         (**self).location(key)
+    }
+
+    fn read(&self, key: &str) -> impl Future<Output = Result<Option<Vec<u8>>, Error>> + Send {
+        (**self).read(key)
+    }
+
+    fn write(&self, key: &str, body: Vec<u8>) -> impl Future<Output = Result<(), Error>> + Send {
+        (**self).write(key, body)
+    }
+
+    fn create(&self, key: &str, body: Vec<u8>) -> impl Future<Output = Result<bool, Error>> + Send {
+        (**self).create(key, body)
+    }
+
+    fn keys(&self, prefix: &str) -> impl Future<Output = Result<Vec<String>, Error>> + Send {
+        (**self).keys(prefix)
+    }
+
+    fn remove(&self, key: &str) -> impl Future<Output = Result<(), Error>> + Send {
+        (**self).remove(key)
     }
 }
 

@@ -220,6 +220,20 @@ pub const GENERATE_METADATA: Flag = Flag {
     name: "GENERATE_METADATA",
     default: false,
 };
+/// Whether DataZone's events record the ends of runs (run-status) and
+/// wake the harvest, checks being the safety net at the longest wait.
+pub const FOLLOW_EVENTS: Flag = Flag {
+    name: "FOLLOW_EVENTS",
+    default: true,
+};
+/// How long a harvest woken by a run's end (metadata generation to start)
+/// lets more ends gather before its round.
+pub const EVENT_COALESCE_SECONDS: Number<u64> = Number {
+    name: "EVENT_COALESCE_SECONDS",
+    default: 30,
+    min: 0,
+    max: 3600,
+};
 /// What metadata generation produces, comma-separated.
 pub const METADATA_GENERATION_TYPES: Text = Text {
     name: "METADATA_GENERATION_TYPES",
@@ -268,6 +282,8 @@ pub fn defaults() -> Vec<(&'static str, String)> {
         flag(&REJECT_OTHER_PREDICTIONS),
         number(&START_RETRY_DEADLINE_SECONDS),
         flag(&GENERATE_METADATA),
+        flag(&FOLLOW_EVENTS),
+        number(&EVENT_COALESCE_SECONDS),
         text(&METADATA_GENERATION_TYPES),
         text(&REPORT_PREFIX),
         text(&SOURCE_SELECTION),

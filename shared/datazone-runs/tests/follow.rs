@@ -13,7 +13,8 @@ use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::AssetActivity;
 use datazone_runs::testing::{FakeDataZone, domain, source};
 use datazone_runs::usecase::harvest::follow::{
-    FollowProgress, FollowRound, MetadataSettings, PredictionsSettings, RoundPart, follow_part,
+    Checks, FollowProgress, FollowRound, MetadataSettings, PredictionsSettings, RoundPart,
+    follow_part,
 };
 use datazone_runs::usecase::harvest::start::{StartRound, start_round};
 use datazone_runs::usecase::harvest::summary::Summary;
@@ -102,6 +103,7 @@ async fn follow_round(
             pacer: &pacer,
             predictions,
         }),
+        checks: Checks::EveryRound,
     };
     follow_part(fake, harvest, &round, part).await
 }
@@ -283,6 +285,7 @@ async fn a_round_out_of_time_checks_nothing_and_asks_for_no_wait() {
         budget: Budget::lasting(Duration::from_secs(1)),
         call_allowance: Duration::from_secs(5),
         metadata: None,
+        checks: Checks::EveryRound,
     };
     let progress = follow_part(&fake, &mut harvest, &round, RoundPart::Whole).await;
     assert_eq!(

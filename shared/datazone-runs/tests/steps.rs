@@ -6,8 +6,8 @@ use datazone_runs::model::ids::DomainId;
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::port::ReportStore;
 use datazone_runs::testing::{FakeDataZone, MemoryReportStore, domain, source};
-use datazone_runs::usecase::harvest::follow::FollowRound;
 use datazone_runs::usecase::harvest::follow::RoundPart;
+use datazone_runs::usecase::harvest::follow::{Checks, FollowRound};
 use datazone_runs::usecase::harvest::start::StartRound;
 use datazone_runs::usecase::harvest::steps::{
     HarvestRecord, StartReport, StartStep, follow_step, start_step,
@@ -48,6 +48,7 @@ async fn start<S: ReportStore>(
             call_allowance: Duration::from_secs(5),
             retry_deadline: Duration::from_secs(600),
         },
+        events: None,
     };
     start_step(fake, store, &step).await.unwrap()
 }
@@ -120,6 +121,7 @@ async fn a_round_with_no_time_for_one_call_is_a_configuration_error() {
             call_allowance: Duration::from_secs(5),
             retry_deadline: Duration::from_secs(600),
         },
+        events: None,
     };
     let store = MemoryReportStore::default();
     let error = start_step(&FakeDataZone::default(), &store, &step)
@@ -150,6 +152,7 @@ async fn following_ends_with_a_summary_and_the_full_record_in_the_store() {
         budget: Budget::lasting(Duration::from_secs(60)),
         call_allowance: Duration::from_secs(5),
         metadata: None,
+        checks: Checks::EveryRound,
     };
     let report = follow_step(&fake, &store, &record(&domain()), &round, RoundPart::Whole)
         .await
@@ -187,6 +190,7 @@ async fn following_without_a_record_is_refused() {
         budget: Budget::lasting(Duration::from_secs(60)),
         call_allowance: Duration::from_secs(5),
         metadata: None,
+        checks: Checks::EveryRound,
     };
     let error = follow_step(
         &FakeDataZone::default(),

@@ -125,6 +125,18 @@ impl S3ReportStore {
 
 impl ReportStore for S3ReportStore {
     async fn load(&self, key: &str) -> Result<Option<Harvest>, Error> {
+        let Some(body) = self.read(key).await? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(&body).map(Some).map_err(|error| {
+            Error::ReportRefused(format!(
+                "s3://{}/{key} is not a harvest record: {error}",
+                self.bucket
+            ))
+        })
+    }
+
+    async fn read(&self, key: &str) -> Result<Option<Vec<u8>>, Error> {
         let answer = self
             .client
             .get_object()
@@ -161,12 +173,76 @@ impl ReportStore for S3ReportStore {
                 Error::ReportUnavailable(format!("reading s3://{}/{key}: {error}", self.bucket))
             })?
             .into_bytes();
-        serde_json::from_slice(&body).map(Some).map_err(|error| {
-            Error::ReportRefused(format!(
-                "s3://{}/{key} is not a harvest record: {error}",
-                self.bucket
-            ))
-        })
+        Ok(Some(body.to_vec()))
+    }
+
+    async fn write(&self, key: &str, body: Vec<u8>) -> Result<(), Error> {
+        self.put(key, body, "application/json").await
+    }
+
+    /// A PutObject with `If-None-Match: *`: S3 answers 412 Precondition
+    /// Failed when an object is under the key, and 409
+    /// ConditionalRequestConflict to the loser of two such writes at once
+    /// ("How to prevent object overwrites with conditional writes", Amazon
+    /// S3 User Guide). Either way another writer was first.
+    async fn create(&self, key: &str, body: Vec<u8>) -> Result<bool, Error> {
+        let answer = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .set_expected_bucket_owner(self.expected_owner.clone())
+            .content_type("application/json")
+            .if_none_match("*")
+            .body(ByteStream::from(body))
+            .send()
+            .await;
+        match answer {
+            Ok(_) => Ok(true),
+            Err(error)
+                if matches!(
+                    error.code(),
+                    Some("PreconditionFailed" | "ConditionalRequestConflict")
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(map_s3_error(error)),
+        }
+    }
+
+    /// ListObjectsV2, every page (at most 1,000 keys a page, in order).
+    async fn keys(&self, prefix: &str) -> Result<Vec<String>, Error> {
+        let mut keys = Vec::new();
+        let mut pages = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix(prefix)
+            .set_expected_bucket_owner(self.expected_owner.clone())
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(map_s3_error)?;
+            keys.extend(
+                page.contents()
+                    .iter()
+                    .filter_map(|object| object.key().map(str::to_owned)),
+            );
+        }
+        Ok(keys)
+    }
+
+    async fn remove(&self, key: &str) -> Result<(), Error> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .set_expected_bucket_owner(self.expected_owner.clone())
+            .send()
+            .await
+            .map_err(map_s3_error)?;
+        Ok(())
     }
 
     async fn save(&self, key: &str, harvest: &Harvest) -> Result<(), Error> {

@@ -156,6 +156,14 @@ pub struct Tracking {
     /// Status checks of the run so far.
     #[serde(default)]
     pub checks: u32,
+    /// When the run's end was recorded, on DataZone's clock: the answer
+    /// that said so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<Timestamp>,
+    /// Whether the end was recorded on DataZone's event of it (run-status)
+    /// rather than by a check of the harvest's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_event: bool,
 }
 
 impl Tracking {
@@ -166,6 +174,8 @@ impl Tracking {
             outcome: None,
             error: None,
             checks: 0,
+            recorded_at: None,
+            by_event: false,
         }
     }
 

@@ -9,7 +9,7 @@
 mod report_store;
 mod samples;
 
-pub use report_store::MemoryReportStore;
+pub use report_store::{MemoryCallback, MemoryReportStore};
 pub use samples::{domain, metadata_run, run, source, sources_ended};
 
 use std::collections::{HashMap, HashSet};

@@ -1,7 +1,7 @@
 //! A run's status as one normalized outcome: read it, then assess what it
 //! means and how long to wait before asking again.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::model::ids::{DataSourceRunId, DomainId, MetadataGenerationRunId};
@@ -43,6 +43,9 @@ pub struct RunOutcome {
     /// How long to wait before checking again; 0 once the run is terminal.
     pub next_wait_seconds: u64,
     pub origin: Origin,
+    /// When DataZone answered, on its clock (its `Date` header).
+    #[serde(skip)]
+    pub observed_at: Timestamp,
 }
 
 impl RunOutcome {
@@ -87,6 +90,7 @@ impl RunOutcome {
             stopped_at: run.stopped_at,
             duration_seconds,
             origin,
+            observed_at: now,
         }
     }
 }
@@ -111,6 +115,9 @@ pub struct MetadataOutcome {
     /// How long to wait before checking again; 0 once the run is terminal.
     pub next_wait_seconds: u64,
     pub origin: Origin,
+    /// When DataZone answered, on its clock (its `Date` header).
+    #[serde(skip)]
+    pub observed_at: Timestamp,
 }
 
 impl MetadataOutcome {
@@ -147,6 +154,68 @@ impl MetadataOutcome {
             created_at: run.created_at,
             created_by: run.created_by,
             origin,
+            observed_at: now,
+        }
+    }
+}
+
+/// What a harvest keeps of a data source run's status, read by a status
+/// check or recorded on DataZone's event of its end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunReading {
+    pub status: DataSourceRunStatus,
+    pub outcome: OutcomeClass,
+    pub asset_statistics: AssetStatistics,
+    #[serde(default)]
+    pub error: Option<RunError>,
+    #[serde(default)]
+    pub duration_seconds: Option<i64>,
+    /// When the run started (or was created).
+    pub began_at: Timestamp,
+    pub next_wait_seconds: u64,
+    /// When DataZone answered, on its clock.
+    pub observed_at: Timestamp,
+}
+
+impl From<RunOutcome> for RunReading {
+    fn from(outcome: RunOutcome) -> Self {
+        Self {
+            status: outcome.status,
+            outcome: outcome.outcome,
+            asset_statistics: outcome.asset_statistics,
+            error: outcome.error,
+            duration_seconds: outcome.duration_seconds,
+            began_at: outcome.started_at.unwrap_or(outcome.created_at),
+            next_wait_seconds: outcome.next_wait_seconds,
+            observed_at: outcome.observed_at,
+        }
+    }
+}
+
+/// What a harvest keeps of a metadata generation run's status, read by a
+/// status check or recorded on DataZone's event of its end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetadataReading {
+    #[serde(default)]
+    pub status: Option<MetadataGenerationRunStatus>,
+    pub outcome: OutcomeClass,
+    #[serde(default)]
+    pub type_stats: Vec<MetadataGenerationTypeStat>,
+    pub next_wait_seconds: u64,
+    /// When DataZone answered, on its clock.
+    pub observed_at: Timestamp,
+}
+
+impl From<MetadataOutcome> for MetadataReading {
+    fn from(outcome: MetadataOutcome) -> Self {
+        Self {
+            status: outcome.status,
+            outcome: outcome.outcome,
+            type_stats: outcome.type_stats,
+            next_wait_seconds: outcome.next_wait_seconds,
+            observed_at: outcome.observed_at,
         }
     }
 }

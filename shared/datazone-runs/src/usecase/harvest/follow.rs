@@ -25,14 +25,17 @@ use crate::model::harvest::{
 use crate::model::ids::{DataSourceRunId, DomainId, MetadataGenerationRunId};
 use crate::model::metadata_run::MetadataGenerationRunStatus;
 use crate::model::outcome::{Origin, OutcomeClass};
+use crate::model::timestamp::Timestamp;
 use crate::port::DataZone;
 use crate::usecase::harvest::metadata::{
     decide_predictions, list_assets, open_decisions, start_assets,
 };
 use crate::usecase::harvest::round::NextWait;
-pub use crate::usecase::harvest::round::{FollowRound, MetadataSettings, PredictionsSettings};
+pub use crate::usecase::harvest::round::{
+    Checks, FollowRound, MetadataSettings, PredictionsSettings,
+};
 use crate::usecase::polling::PollingPolicy;
-use crate::usecase::status::{MetadataOutcome, RunOutcome, check_metadata_run, check_run};
+use crate::usecase::status::{MetadataReading, RunReading, check_metadata_run, check_run};
 
 /// What a follow round left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -85,7 +88,7 @@ pub async fn follow_part(
         }
     };
     if let Some(then_metadata) = then_metadata {
-        let due = harvest
+        let following = harvest
             .sources
             .iter_mut()
             .filter(|source| source.tracking.stage == Stage::Following)
@@ -93,19 +96,19 @@ pub async fn follow_part(
                 source,
                 then_metadata,
             });
-        check_due(datazone, &domain, due, round, &mut next).await;
+        check_due(datazone, &domain, following, round, &mut next).await;
     }
     // The runs part leaves metadata generation to the metadata part.
     let takes_metadata = !matches!(part, RoundPart::Runs { .. });
     if let Some(metadata) = round.metadata.as_ref().filter(|_| takes_metadata) {
         // Generation runs started in this round are checked in the next.
-        let due = harvest
+        let following = harvest
             .sources
             .iter_mut()
             .flat_map(|source| source.metadata.iter_mut())
             .filter(|asset| asset.tracking.stage == Stage::Following)
             .map(|asset| AssetRun { asset });
-        check_due(datazone, &domain, due, round, &mut next).await;
+        check_due(datazone, &domain, following, round, &mut next).await;
         if let Some(predictions) = &metadata.predictions {
             open_decisions(harvest, &predictions.rule);
         }
@@ -134,7 +137,7 @@ pub async fn follow_part(
 }
 
 /// What DataZone's answer about a run says, for the pass.
-struct Assessment {
+pub(super) struct Assessment {
     class: OutcomeClass,
     /// The status as DataZone wrote it, for messages.
     status: String,
@@ -143,7 +146,7 @@ struct Assessment {
 
 /// A run the follow pass checks: a data source's run, or an asset's
 /// metadata generation run.
-trait FollowedRun: Send {
+pub(super) trait FollowedRun: Send {
     type RunId: Send + Sync;
     type Reading: Send;
     /// The kind of run, in messages.
@@ -162,23 +165,33 @@ trait FollowedRun: Send {
     ) -> impl Future<Output = Result<Self::Reading, Error>> + Send;
     /// Keeps what DataZone answered, and says what it means.
     fn keep(&mut self, reading: Self::Reading) -> Assessment;
+    /// When what was read was answered, on DataZone's clock.
+    fn observed_at(reading: &Self::Reading) -> Timestamp;
     /// The run ended with `outcome`.
     fn ended(&mut self, outcome: Outcome);
 }
 
-/// Checks every run `due` once, at most `round.concurrency` at a time, and
-/// records each answer in place; the wait they call for goes to `next`.
+/// Checks every run still going (`following`) once when the round checks
+/// them ([`Checks`]), at most `round.concurrency` at a time, and records
+/// each answer in place; the wait they call for goes to `next`.
 ///
 /// The checks are made before the returned future, so that no closure of
-/// `due` is part of it (a `Send` future could not be proved otherwise).
+/// `following` is part of it (a `Send` future could not be proved otherwise).
 fn check_due<'a, R: FollowedRun + 'a>(
     datazone: &'a impl DataZone,
     domain: &'a DomainId,
-    due: impl Iterator<Item = R>,
+    mut following: impl Iterator<Item = R>,
     round: &'a FollowRound<'_>,
     next: &'a mut NextWait,
 ) -> impl Future<Output = ()> + 'a {
-    let checks: Vec<_> = due
+    if !round.checks.now() {
+        // Checked when the safety net's wait runs out.
+        if following.next().is_some() {
+            next.at_most(round.polling.max_wait_seconds);
+        }
+    }
+    let checks: Vec<_> = following
+        .filter(|_| round.checks.now())
         .map(|run| check_one(datazone, domain, run, round))
         .collect();
     async move {
@@ -224,6 +237,28 @@ async fn check_one<R: FollowedRun>(
             return None;
         }
     };
+    settle(&mut run, reading, round.max_polls).map(|wait| round.checks.wait(round.polling, wait))
+}
+
+/// Keeps what was read of `run`, and ends it when the reading says it
+/// ended (or after `max_polls` checks): the wait it calls for by its age,
+/// `None` once it ended. Both a status check and a recorded end come here.
+pub(super) fn settle<R: FollowedRun>(
+    run: &mut R,
+    reading: R::Reading,
+    max_polls: u32,
+) -> Option<u64> {
+    let observed_at = R::observed_at(&reading);
+    let wait = conclude(run, reading, max_polls);
+    if wait.is_none() {
+        run.tracking().recorded_at = Some(observed_at);
+    }
+    wait
+}
+
+/// [`settle`]'s decision.
+fn conclude<R: FollowedRun>(run: &mut R, reading: R::Reading, max_polls: u32) -> Option<u64> {
+    let checks = run.tracking().checks;
     let assessment = run.keep(reading);
     let ended = match assessment.class {
         OutcomeClass::Succeeded => Outcome::Succeeded,
@@ -242,7 +277,7 @@ async fn check_one<R: FollowedRun>(
             run.tracking().finish(Outcome::UnknownStatus, Some(report));
             return None;
         }
-        OutcomeClass::InProgress if checks >= round.max_polls => {
+        OutcomeClass::InProgress if checks >= max_polls => {
             let report = ErrorReport {
                 name: POLLING_LIMIT_REACHED.to_owned(),
                 message: format!(
@@ -262,15 +297,15 @@ async fn check_one<R: FollowedRun>(
 }
 
 /// A source whose data source run is followed.
-struct SourceRun<'a> {
-    source: &'a mut SourceRecord,
+pub(super) struct SourceRun<'a> {
+    pub(super) source: &'a mut SourceRecord,
     /// Whether a successful run goes on to metadata generation.
-    then_metadata: bool,
+    pub(super) then_metadata: bool,
 }
 
 impl FollowedRun for SourceRun<'_> {
     type RunId = DataSourceRunId;
-    type Reading = RunOutcome;
+    type Reading = RunReading;
     const KIND: &'static str = "data source run";
     const UNKNOWN_STATUS: &'static str = UNKNOWN_RUN_STATUS;
 
@@ -287,17 +322,22 @@ impl FollowedRun for SourceRun<'_> {
         domain: &DomainId,
         run: &DataSourceRunId,
         polling: &PollingPolicy,
-    ) -> impl Future<Output = Result<RunOutcome, Error>> + Send {
-        check_run(datazone, domain, run, Origin::Query, polling)
+    ) -> impl Future<Output = Result<RunReading, Error>> + Send {
+        let checked = check_run(datazone, domain, run, Origin::Query, polling);
+        async move { checked.await.map(RunReading::from) }
     }
 
-    fn keep(&mut self, outcome: RunOutcome) -> Assessment {
+    fn observed_at(reading: &RunReading) -> Timestamp {
+        reading.observed_at
+    }
+
+    fn keep(&mut self, outcome: RunReading) -> Assessment {
         let source = &mut *self.source;
         source.status = Some(outcome.status.clone());
         source.asset_statistics = Some(outcome.asset_statistics);
         source.run_error = outcome.error;
         source.duration_seconds = outcome.duration_seconds;
-        source.began_at = Some(outcome.started_at.unwrap_or(outcome.created_at));
+        source.began_at = Some(outcome.began_at);
         source.tracking.error = None;
         Assessment {
             class: outcome.outcome,
@@ -331,13 +371,13 @@ impl FollowedRun for SourceRun<'_> {
 }
 
 /// An asset whose metadata generation run is followed.
-struct AssetRun<'a> {
-    asset: &'a mut AssetRecord,
+pub(super) struct AssetRun<'a> {
+    pub(super) asset: &'a mut AssetRecord,
 }
 
 impl FollowedRun for AssetRun<'_> {
     type RunId = MetadataGenerationRunId;
-    type Reading = MetadataOutcome;
+    type Reading = MetadataReading;
     const KIND: &'static str = "metadata generation run";
     const UNKNOWN_STATUS: &'static str = UNKNOWN_METADATA_STATUS;
 
@@ -354,11 +394,16 @@ impl FollowedRun for AssetRun<'_> {
         domain: &DomainId,
         run: &MetadataGenerationRunId,
         polling: &PollingPolicy,
-    ) -> impl Future<Output = Result<MetadataOutcome, Error>> + Send {
-        check_metadata_run(datazone, domain, run, Origin::Query, polling)
+    ) -> impl Future<Output = Result<MetadataReading, Error>> + Send {
+        let checked = check_metadata_run(datazone, domain, run, Origin::Query, polling);
+        async move { checked.await.map(MetadataReading::from) }
     }
 
-    fn keep(&mut self, outcome: MetadataOutcome) -> Assessment {
+    fn observed_at(reading: &MetadataReading) -> Timestamp {
+        reading.observed_at
+    }
+
+    fn keep(&mut self, outcome: MetadataReading) -> Assessment {
         let asset = &mut *self.asset;
         let status = outcome
             .status

@@ -6,8 +6,10 @@
 //! [`summary::Summary`] is what it came to, bounded whatever its size, and
 //! [`notification::Notification`] what its subscribers are told.
 //! [`steps`] takes the rounds as an execution does, over a record kept
-//! behind the [`crate::port::ReportStore`] port.
+//! behind the [`crate::port::ReportStore`] port; [`events`] follows it on
+//! DataZone's events, checks being the safety net.
 
+pub mod events;
 pub mod follow;
 pub mod metadata;
 pub mod notification;

@@ -39,6 +39,36 @@ pub struct FollowRound<'a> {
     pub call_allowance: Duration,
     /// `None`: no metadata generation.
     pub metadata: Option<MetadataSettings<'a>>,
+    /// Which runs this round checks.
+    pub checks: Checks,
+}
+
+/// Which runs a round checks, and the wait a run still going calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checks {
+    /// Every run still going, each calling for the wait its age calls for:
+    /// the harvest learns of an end only by checking.
+    EveryRound,
+    /// DataZone's events record the ends (run-status); checks are the
+    /// safety net for an event lost or never sent: every run still going is
+    /// checked only when `due` (the harvest's wait ran out without an
+    /// event), and each calls for the longest wait.
+    SafetyNet { due: bool },
+}
+
+impl Checks {
+    /// Whether this round checks the runs still going.
+    pub(super) fn now(self) -> bool {
+        !matches!(self, Self::SafetyNet { due: false })
+    }
+
+    /// The wait a run still going calls for, of the `age_wait` its age calls for.
+    pub(super) fn wait(self, polling: &PollingPolicy, age_wait: u64) -> u64 {
+        match self {
+            Self::EveryRound => age_wait,
+            Self::SafetyNet { .. } => polling.max_wait_seconds,
+        }
+    }
 }
 
 /// The next wait, as the round learns what it calls for.

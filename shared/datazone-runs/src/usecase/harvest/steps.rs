@@ -12,7 +12,10 @@ use crate::Error;
 use crate::model::ids::DomainId;
 use crate::model::timestamp::Timestamp;
 use crate::port::{DataZone, ReportStore};
-use crate::usecase::harvest::follow::{FollowRound, RoundPart, follow_part};
+use crate::usecase::harvest::events::{
+    ParkSettings, TakenPart, take_recorded, unpark, waiting_prefix, write_note,
+};
+use crate::usecase::harvest::follow::{Checks, FollowRound, RoundPart, follow_part};
 use crate::usecase::harvest::notification::Notification;
 use crate::usecase::harvest::report_page::render;
 use crate::usecase::harvest::start::{StartRound, new_harvest, start_round};
@@ -70,8 +73,27 @@ impl HarvestRecord<'_> {
 
     /// Where the harvest's page is kept: beside the record, `.html`.
     pub fn page_key(&self) -> String {
+        format!("{}.html", self.stem())
+    }
+
+    /// Where ends recorded on DataZone's events are kept, one document per
+    /// run: beside the record, under `.ended/`.
+    pub fn ended_prefix(&self) -> String {
+        format!("{}.ended/", self.stem())
+    }
+
+    /// Where the harvest's waiting note is kept while it waits:
+    /// `<prefix><domain>/waiting/<name>.json`.
+    pub fn waiting_key(&self) -> String {
         let key = self.key();
-        format!("{}.html", key.strip_suffix(".json").unwrap_or(&key))
+        let name = key.rsplit('/').next().unwrap_or(&key);
+        format!("{}{name}", waiting_prefix(self.report_prefix, self.domain))
+    }
+
+    /// The record's key without `.json`.
+    fn stem(&self) -> String {
+        let key = self.key();
+        key.strip_suffix(".json").unwrap_or(&key).to_owned()
     }
 }
 
@@ -85,6 +107,9 @@ pub struct StartStep<'a> {
     /// Paces the List calls of the selection.
     pub list_pacer: &'a Pacer,
     pub round: StartRound<'a>,
+    /// With DataZone's events followed: the waiting note is left from the
+    /// first start on, so that ends are recorded from the start.
+    pub events: Option<ParkSettings>,
 }
 
 /// What a start step tells the state machine.
@@ -136,8 +161,16 @@ pub async fn start_step(
             new_harvest(step.trigger_id, step.record.domain, selected)
         }
     };
+    // The note names the sources about to start before they start, so
+    // that the end of a run that ends at once is recorded too.
+    if let Some(settings) = step.events {
+        write_note(store, &step.record, &harvest, None, settings).await?;
+    }
     let progress = start_round(datazone, &mut harvest, &step.round).await;
     store.save(&key, &harvest).await?;
+    if let Some(settings) = step.events {
+        write_note(store, &step.record, &harvest, None, settings).await?;
+    }
     Ok(StartReport {
         domain_id: harvest.domain_id,
         trigger_id: harvest.trigger_id,
@@ -183,8 +216,23 @@ pub async fn follow_step(
             "no harvest record under {key}: the start step saves it first"
         ))
     })?;
+    let on_events = matches!(round.checks, Checks::SafetyNet { .. });
+    if on_events {
+        let taken = match part {
+            RoundPart::Runs { then_metadata } => Some(TakenPart::Runs { then_metadata }),
+            RoundPart::Metadata { .. } => Some(TakenPart::Metadata),
+            RoundPart::Whole => None,
+        };
+        if let Some(taken) = taken {
+            let ends = take_recorded(store, record, &mut harvest, taken, round.concurrency).await?;
+            tracing::info!(ends, "recorded ends taken in");
+        }
+    }
     let progress = follow_part(datazone, &mut harvest, round, part).await;
     store.save(key, &harvest).await?;
+    if on_events && progress.pending == 0 {
+        unpark(store, record).await?;
+    }
     let mut summary = (progress.pending == 0).then(|| Summary::of(&harvest, store.location(key)));
     if let Some(summary) = &mut summary {
         let page_key = record.page_key();
