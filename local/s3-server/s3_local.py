@@ -46,6 +46,7 @@ import json
 import re
 import signal
 import sys
+import threading
 from urllib.parse import parse_qsl, unquote
 
 from werkzeug.serving import make_server
@@ -204,6 +205,8 @@ class Authorizer:
     def __init__(self, app, principals: list, account: str):
         self.app = app
         self.account = account
+        self.requests = {}
+        self.lock = threading.Lock()
         self.principals = {}
         for principal in principals:
             check_policy(principal["policy"], principal["arn"])
@@ -215,6 +218,12 @@ class Authorizer:
         return [body]
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == REQUESTS_PATH:
+            # Not a bucket (no bucket name starts with "_"): the requests
+            # authorized so far, by action, for the benchmarks' cost.
+            body = json.dumps(self.requests).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
         method = environ["REQUEST_METHOD"]
         head = method == "HEAD"
         query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
@@ -241,6 +250,8 @@ class Authorizer:
             return self.refuse(start_response, "403 Forbidden", "AccessDenied",
                                f"User: {principal['arn']} is not authorized to perform: {action} on resource: "
                                f'"{resource}" {why}', resource, head)
+        with self.lock:
+            self.requests[action] = self.requests.get(action, 0) + 1
         if action != "s3:GetObject":
             return self.app(environ, start_response)
         may_list = evaluate(principal["policy"], "s3:ListBucket", f"arn:aws:s3:::{bucket}", context) == "allow"
@@ -260,6 +271,10 @@ class Authorizer:
                                "action, so a missing key is not revealed", resource, head)
         start_response(answered["status"], answered["headers"])
         return [body]
+
+
+# GET: the requests authorized so far, by action (JSON).
+REQUESTS_PATH = "/_s3-local/requests"
 
 
 def load_principals(path: str) -> list:

@@ -286,6 +286,14 @@ impl LocalChain {
         serde_json::from_str(&body).expect("the emulator answers JSON")
     }
 
+    /// The S3 requests the local S3 server authorized so far, by action
+    /// (`s3:GetObject`, …).
+    pub fn s3_requests(&self) -> Value {
+        let url = format!("{}/_s3-local/requests", self.s3_endpoint);
+        let (_, body) = exchange(agent().get(&url).call());
+        serde_json::from_str(&body).expect("the S3 server answers JSON")
+    }
+
     /// GET /_emulator/predictions: each asset's predictions and decisions.
     pub fn predictions(&self) -> Value {
         self.emulator("/_emulator/predictions")

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use datazone_runs::model::timestamp::Timestamp;
 use serde_json::{Value, json};
 
 use crate::{SAMPLE_DOMAIN, log_dir};
@@ -187,6 +188,18 @@ impl FleetHarvest {
     /// [`FleetHarvest::run`] with the emulator's `faults` flags, and its
     /// events going to run-status as EventBridge would send them.
     pub fn run_with_faults(fleet: &Fleet, name: &str, time_scale: f64, faults: &[&str]) -> Self {
+        Self::run_with(fleet, name, time_scale, faults, &[])
+    }
+
+    /// [`FleetHarvest::run_with_faults`], with template `parameters` over
+    /// the fleet's.
+    pub fn run_with(
+        fleet: &Fleet,
+        name: &str,
+        time_scale: f64,
+        faults: &[&str],
+        parameters: &[(&str, &str)],
+    ) -> Self {
         let seed = fleet.write_seed(name);
         let mut options = crate::ChainOptions {
             seed,
@@ -196,6 +209,9 @@ impl FleetHarvest {
             ..crate::ChainOptions::default()
         };
         options.parameters = fleet.parameters();
+        for (parameter, value) in parameters {
+            crate::set_parameter(&mut options.parameters, parameter, value);
+        }
         let chain = crate::LocalChain::start(&options);
         let began = std::time::Instant::now();
         let flow = chain.run_flow(&crate::FlowRun::named(name));
@@ -317,4 +333,60 @@ impl Census {
             .map(|(_, count)| count["total"].as_u64().unwrap_or(0))
             .sum()
     }
+}
+
+/// Seconds from each run's end to the record of it, on DataZone's clock:
+/// the run's start and duration as DataZone reported them, against the
+/// answer that recorded the end (run-status' on its event, or a check).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndToRecord {
+    /// Ends recorded on their event.
+    pub by_event: Vec<i64>,
+    /// Ends recorded by the harvest's own checks.
+    pub by_check: Vec<i64>,
+}
+
+impl EndToRecord {
+    pub fn of(record: &Value) -> Self {
+        let mut found = Self::default();
+        for source in record["sources"].as_array().into_iter().flatten() {
+            let time = |field: &str| {
+                serde_json::from_value::<Timestamp>(source[field].clone())
+                    .ok()
+                    .map(|time| time.epoch_millis().div_euclid(1000))
+            };
+            let (Some(began), Some(duration), Some(recorded)) = (
+                time("beganAt"),
+                source["durationSeconds"].as_i64(),
+                time("recordedAt"),
+            ) else {
+                continue;
+            };
+            let seconds = (recorded - (began + duration)).max(0);
+            if source["byEvent"].as_bool().unwrap_or(false) {
+                found.by_event.push(seconds);
+            } else {
+                found.by_check.push(seconds);
+            }
+        }
+        found.by_event.sort_unstable();
+        found.by_check.sort_unstable();
+        found
+    }
+
+    /// Every end, in order.
+    pub fn all(&self) -> Vec<i64> {
+        let mut all = [self.by_event.as_slice(), self.by_check.as_slice()].concat();
+        all.sort_unstable();
+        all
+    }
+}
+
+/// The value at `share` (0 to 1) of `sorted` (nearest rank); 0 when empty.
+pub fn percentile(sorted: &[i64], share: f64) -> i64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let rank = (share * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
 }

@@ -4,13 +4,14 @@
 //! GetDataSourceRun at 5, 5% of calls failing with 500, one event in ten
 //! lost, a 10-second outage), and prints for each: sources started,
 //! duplicated (started twice) and lost (not followed to a final status),
-//! wall time and DataZone calls, and what the faults added. Exits 1 when a
+//! wall time, DataZone calls, the seconds from a run's end to the record of
+//! it (p95, max; on DataZone's clock) and what the faults added. Exits 1 when a
 //! source is duplicated or lost, or the outcomes differ.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use local_flow::fleet::{Census, Fleet, FleetHarvest};
+use local_flow::fleet::{Census, EndToRecord, Fleet, FleetHarvest, percentile};
 
 const FAULTS: &[&str] = &[
     "--rate-limit",
@@ -47,8 +48,10 @@ fn main() -> ExitCode {
         args.sources, args.time_scale
     );
     println!();
-    println!("| harvest | started | duplicated | lost | wall time | DataZone calls |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "| harvest | started | duplicated | lost | wall time | DataZone calls | end to record p95 | max |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     let mut rows = Vec::new();
     for (label, faults) in [("without faults", &[][..]), ("under faults", FAULTS)] {
         let harvest = FleetHarvest::run_with_faults(
@@ -66,12 +69,15 @@ fn main() -> ExitCode {
         }
         let census = Census::of(&harvest);
         let calls = Census::calls(&harvest);
+        let ends = EndToRecord::of(&harvest.chain.harvest(&harvest.flow)).all();
         println!(
-            "| {label} | {} | {} | {} | {:.0} s | {calls} |",
+            "| {label} | {} | {} | {} | {:.0} s | {calls} | {} s | {} s |",
             census.runs.len(),
             census.duplicated(),
             census.lost(&fleet),
-            harvest.wall.as_secs_f64()
+            harvest.wall.as_secs_f64(),
+            percentile(&ends, 0.95),
+            ends.last().copied().unwrap_or(0),
         );
         rows.push((census, harvest.wall, calls));
     }

@@ -36,13 +36,9 @@ use crate::model::outcome::OutcomeClass;
 use crate::model::timestamp::Timestamp;
 use crate::port::{ReportStore, Resumed, TaskCallback};
 use crate::usecase::harvest::follow::{AssetRun, Checks, SourceRun, settle};
-use crate::usecase::harvest::steps::HarvestRecord;
+use crate::usecase::harvest::record::HarvestRecord;
+pub use crate::usecase::harvest::record::waiting_prefix;
 use crate::usecase::status::{MetadataReading, RunReading};
-
-/// Where the waiting notes of `domain`'s harvests are.
-pub fn waiting_prefix(report_prefix: &str, domain: &DomainId) -> String {
-    format!("{report_prefix}{domain}/waiting/")
-}
 
 /// What a parked harvest leaves for run-status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ pub mod events;
 pub mod follow;
 pub mod metadata;
 pub mod notification;
+pub mod record;
 pub mod report_page;
 mod round;
 pub mod start;
