@@ -87,7 +87,9 @@ async fn a_source_with_an_active_run_is_not_started_again() {
     let record = &harvest.sources[0];
     assert_eq!(record.started_as, Some(StartedAs::AlreadyActive));
     assert_eq!(record.run_id.as_deref(), Some("busy"));
-    assert_eq!(fake.calls("StartDataSourceRun"), 0);
+    // Started first; DataZone refused, and the active run is followed.
+    assert_eq!(fake.calls("StartDataSourceRun"), 1);
+    assert_eq!(fake.runs().len(), 3, "no run created");
 }
 
 #[tokio::test]
@@ -120,7 +122,7 @@ async fn a_requested_run_found_past_the_first_page_counts_as_active() {
         fake.run_page_tokens(),
         [three_pages.clone(), three_pages].concat()
     );
-    assert_eq!(fake.calls("StartDataSourceRun"), 0);
+    assert_eq!(fake.calls("StartDataSourceRun"), 1, "refused, then listed");
 }
 
 #[tokio::test]
@@ -128,15 +130,12 @@ async fn a_duplicate_trigger_starts_nothing_new() {
     let fake = FakeDataZone::default();
     let mut first = harvest("event-1", &["a", "b"]);
     round(&fake, &mut first).await;
-    // Delivered again while the runs are still active…
+    // Delivered again while the runs are still active: the client token
+    // answers the same runs…
     let mut second = harvest("event-1", &["a", "b"]);
     round(&fake, &mut second).await;
-    assert!(
-        second
-            .sources
-            .iter()
-            .all(|s| s.started_as == Some(StartedAs::AlreadyActive))
-    );
+    assert_eq!(run_ids(&first), run_ids(&second));
+    assert_eq!(fake.runs().len(), 2);
     // …and again after they finished: the client token returns the same runs.
     for id in run_ids(&first).into_iter().flatten() {
         fake.set_status(&id, "SUCCESS");

@@ -369,6 +369,16 @@ impl DataZone for FakeDataZone {
             state.runs.push(run(&id, &source, "RUNNING"));
             return Err(Error::Conflict("a run is already active".into()));
         }
+        // As DataZone: a source with a run active starts no other.
+        if state.runs.iter().any(|run| {
+            run.data_source_id.as_str() == source
+                && matches!(
+                    run.status,
+                    DataSourceRunStatus::Requested | DataSourceRunStatus::Running
+                )
+        }) {
+            return Err(Error::Conflict("a run is already active".into()));
+        }
         let id = format!("run-{}", state.runs.len());
         let created = run(&id, &source, "REQUESTED");
         state.runs.push(created.clone());
