@@ -1,10 +1,10 @@
 //! `DATAZONE_DOMAIN_ID`, `POLL_MIN_WAIT_SECONDS`, `POLL_MAX_WAIT_SECONDS`, `METRICS_NAMESPACE`,
-//! `REPORT_PREFIX`, and the client's timeouts.
+//! `REPORT_PREFIX`, `FOLLOW_EVENTS`, and the client's timeouts.
 
 use datazone_adapter::client::ClientSettings;
 use datazone_runs::Error;
 use datazone_runs::model::ids::DomainId;
-use datazone_runs::settings::REPORT_PREFIX;
+use datazone_runs::settings::{FOLLOW_EVENTS, REPORT_PREFIX};
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::env;
 
@@ -22,6 +22,9 @@ pub struct RunStatusConfig {
     /// Key prefix of harvest records (and their waiting notes) in the
     /// report bucket.
     pub report_prefix: String,
+    /// Whether the harvests follow DataZone's events: the ends are recorded
+    /// for them only then.
+    pub follow_events: bool,
 }
 
 impl RunStatusConfig {
@@ -32,6 +35,7 @@ impl RunStatusConfig {
             client: ClientSettings::from_env()?,
             metrics_namespace: env::text(&METRICS_NAMESPACE),
             report_prefix: env::text(&REPORT_PREFIX),
+            follow_events: env::flag(&FOLLOW_EVENTS)?,
         })
     }
 }

@@ -84,6 +84,9 @@ impl<D: DataZone, S: ReportStore, C: TaskCallback, M: MetricsSink> RunStatus<D, 
         let Origin::Event { time, .. } = origin else {
             return Ok(());
         };
+        if !self.config.follow_events {
+            return Ok(());
+        }
         let end = RecordedEnd {
             run: end,
             event_time: *time,

@@ -7,7 +7,9 @@ use datazone_adapter::client::ClientSettings;
 use datazone_runs::model::outcome::OutcomeClass;
 use datazone_runs::model::run::AssetStatistics;
 use datazone_runs::model::timestamp::Timestamp;
+use datazone_runs::port::ReportStore;
 use datazone_runs::testing::{FakeDataZone, MemoryCallback, MemoryReportStore, metadata_run, run};
+use datazone_runs::usecase::harvest::events::WaitingNote;
 use datazone_runs::usecase::polling::PollingPolicy;
 use function_runtime::metrics::RecordedMetrics;
 use function_runtime::payload::Payload;
@@ -24,6 +26,7 @@ fn config() -> RunStatusConfig {
         client: ClientSettings::new(Duration::from_secs(5), Duration::from_secs(5)),
         metrics_namespace: "Test".into(),
         report_prefix: "harvests/".into(),
+        follow_events: true,
     }
 }
 
@@ -72,7 +75,7 @@ fn other_domain_sample() -> Payload {
 #[tokio::test]
 async fn every_run_status_sample_reads_the_run_it_names() {
     let (runs, metadata) = samples();
-    assert_eq!((runs.len(), metadata.len()), (4, 5));
+    assert_eq!((runs.len(), metadata.len()), (3, 5));
     for (name, payload) in runs {
         let fake = FakeDataZone::with_runs(vec![run("bd1qd8gj2ns3zr", "ds_orders", "SUCCESS")]);
         let outcome = run_status(&fake, &RecordedMetrics::default())
@@ -251,4 +254,104 @@ async fn an_event_of_another_domain_is_counted_and_left_alone() {
         matches!(queried, StatusOutcome::DataSourceRun(_)),
         "{queried:?}"
     );
+}
+
+/// A harvest waiting on `runs` (its note, with a task token), as follow-runs
+/// leaves it.
+async fn waiting_on(store: &MemoryReportStore, runs: &[&str]) {
+    let note = WaitingNote {
+        task_token: Some("token-1".into()),
+        ended_prefix: "harvests/dzd_sales2026/nightly.ended/".into(),
+        runs: runs.iter().map(|id| (*id).to_owned()).collect(),
+        data_sources: vec![],
+        metadata_runs: vec![],
+        wake_on_run_end: false,
+        coalesce_seconds: 30,
+    };
+    store
+        .write(
+            "harvests/dzd_sales2026/waiting/nightly.json",
+            serde_json::to_vec(&note).unwrap(),
+        )
+        .await
+        .unwrap();
+}
+
+fn succeeded_event() -> Payload {
+    samples()
+        .0
+        .into_iter()
+        .find(|(name, _)| name == "data-source-run-succeeded.json")
+        .map(|(_, payload)| payload)
+        .expect("the succeeded sample")
+}
+
+#[tokio::test]
+async fn an_end_event_is_recorded_for_the_harvest_waiting_on_the_run_and_wakes_it() {
+    let fake = FakeDataZone::with_runs(vec![run("bd1qd8gj2ns3zr", "ds_orders", "SUCCESS")]);
+    let (store, callback, metrics) = (
+        MemoryReportStore::default(),
+        MemoryCallback::default(),
+        RecordedMetrics::default(),
+    );
+    waiting_on(&store, &["bd1qd8gj2ns3zr"]).await;
+    let handler = RunStatus::with_metrics(&fake, &store, &callback, config(), &metrics);
+    handler
+        .handle(succeeded_event(), &Invocation::default())
+        .await
+        .unwrap();
+    let recorded: Value = serde_json::from_str(
+        &store
+            .saved("harvests/dzd_sales2026/nightly.ended/bd1qd8gj2ns3zr.json")
+            .expect("the end recorded"),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            recorded["kind"].clone(),
+            recorded["dataSourceId"].clone(),
+            recorded["reading"]["outcome"].clone(),
+            recorded["eventTime"].clone()
+        ),
+        (
+            json!("dataSourceRun"),
+            json!("ds_orders"),
+            json!("SUCCEEDED"),
+            json!("2026-11-21T02:10:00Z")
+        )
+    );
+    assert_eq!(callback.resumed().len(), 1, "its only run ended");
+    // A query is no event: nothing more is recorded, nobody woken.
+    handler
+        .handle(query("bd1qd8gj2ns3zr"), &Invocation::default())
+        .await
+        .unwrap();
+    assert_eq!(callback.resumed().len(), 1);
+}
+
+#[tokio::test]
+async fn without_followed_events_nothing_is_recorded() {
+    let fake = FakeDataZone::with_runs(vec![run("bd1qd8gj2ns3zr", "ds_orders", "SUCCESS")]);
+    let (store, callback, metrics) = (
+        MemoryReportStore::default(),
+        MemoryCallback::default(),
+        RecordedMetrics::default(),
+    );
+    waiting_on(&store, &["bd1qd8gj2ns3zr"]).await;
+    let config = RunStatusConfig {
+        follow_events: false,
+        ..config()
+    };
+    RunStatus::with_metrics(&fake, &store, &callback, config, &metrics)
+        .handle(succeeded_event(), &Invocation::default())
+        .await
+        .unwrap();
+    assert!(
+        store
+            .keys("harvests/dzd_sales2026/nightly.ended/")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(callback.resumed().is_empty());
 }

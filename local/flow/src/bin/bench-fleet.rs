@@ -47,6 +47,10 @@ struct Args {
     /// with checking every round (0: no such table).
     #[arg(long, default_value_t = 1000)]
     events_sources: usize,
+    /// Only the table that compares following DataZone's events with
+    /// checking every round.
+    #[arg(long)]
+    events_only: bool,
 }
 
 fn percent(used: f64, limit: f64) -> String {
@@ -55,6 +59,13 @@ fn percent(used: f64, limit: f64) -> String {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.events_only {
+        return if events_table(args.events_sources, args.time_scale) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
+    }
     let mut runs: Vec<(String, Fleet)> = args
         .sources
         .iter()
