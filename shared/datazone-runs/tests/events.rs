@@ -390,3 +390,66 @@ fn a_round_checks_when_the_wait_ran_out_or_no_event_is_followed() {
     assert_eq!(checks_after(true, None), Checks::SafetyNet { due: true });
     assert_eq!(checks_after(false, Some(&woken)), Checks::EveryRound);
 }
+
+#[tokio::test]
+async fn the_metadata_part_takes_in_a_generation_runs_recorded_end() {
+    use datazone_runs::model::harvest::{AssetRecord, Harvest, SourceRecord};
+    use datazone_runs::model::ids::MetadataGenerationRunId;
+    use datazone_runs::model::metadata_run::{MetadataGenerationRunStatus, MetadataGenerationType};
+    use datazone_runs::usecase::harvest::follow::MetadataSettings;
+    use datazone_runs::usecase::status::MetadataReading;
+
+    let (fake, store) = (FakeDataZone::default(), MemoryReportStore::default());
+    let mut source = SourceRecord::to_start(source("a"), None);
+    source.tracking.stage = Stage::GeneratingMetadata;
+    source.tracking.outcome = Some(Outcome::Succeeded);
+    source.assets_listed = true;
+    let mut asset = AssetRecord::to_start("ast_1".into(), "orders".into());
+    asset.tracking.stage = Stage::Following;
+    asset.metadata_run_id = Some(MetadataGenerationRunId::parse("id", "mg_1").unwrap());
+    source.metadata = vec![asset];
+    let harvest = Harvest::new("exec-1".into(), domain(), vec![source]);
+    store.save(KEY, &harvest).await.unwrap();
+    let end = RecordedEnd {
+        run: EndedRun::MetadataGenerationRun {
+            run_id: "mg_1".into(),
+            reading: MetadataReading {
+                status: Some(MetadataGenerationRunStatus::Succeeded),
+                outcome: OutcomeClass::Succeeded,
+                type_stats: vec![],
+                next_wait_seconds: 0,
+                observed_at: Timestamp::from_epoch_millis(2_000_000),
+            },
+        },
+        event_time: None,
+    };
+    store
+        .write(
+            &format!("{ENDED}mg_1.json"),
+            serde_json::to_vec(&end).unwrap(),
+        )
+        .await
+        .unwrap();
+    let polling = PollingPolicy::new(10, 900).unwrap();
+    let pacer = Pacer::per_second(1000.0);
+    let types = [MetadataGenerationType::BusinessDescriptions];
+    let mut woken = round(&polling, Checks::SafetyNet { due: false });
+    woken.metadata = Some(MetadataSettings {
+        types: &types,
+        pacer: &pacer,
+        predictions: None,
+    });
+    let domain = domain();
+    let part = RoundPart::Metadata {
+        runs_next_wait_seconds: 0,
+    };
+    let report = follow_step(&fake, &store, &record(&domain), &woken, part)
+        .await
+        .unwrap();
+    assert_eq!(report.pending, 0, "the source is done with its asset");
+    assert_eq!(fake.calls("GetMetadataGenerationRun"), 0);
+    let harvest = store.load(KEY).await.unwrap().unwrap();
+    let asset = &harvest.sources[0].metadata[0];
+    assert_eq!(asset.tracking.outcome, Some(Outcome::Succeeded));
+    assert!(asset.tracking.by_event);
+}
