@@ -167,6 +167,14 @@ fn cost(harvest: &FleetHarvest, s3: &serde_json::Value) -> (u64, f64) {
     (writes + reads, dollars)
 }
 
+/// One way to harvest the fleet: its label, the emulator's faults, and
+/// template parameters.
+type Way = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+);
+
 /// Prints the events table; `false` when a harvest did not run to its end.
 fn events_table(sources: usize, time_scale: f64) -> bool {
     println!();
@@ -178,7 +186,7 @@ fn events_table(sources: usize, time_scale: f64) -> bool {
         "| harvest | end to record p50 | p95 | max | max, event lost | DataZone calls per source | state transitions | S3 requests | cost per harvest |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
-    let ways: [(&str, &[&str], &[(&str, &str)]); 3] = [
+    let ways: [Way; 3] = [
         ("checks every round", &[], &[("FollowEvents", "false")]),
         ("events", &[], &[]),
         ("events, one in ten lost", &["--drop-events", "0.1"], &[]),
