@@ -32,7 +32,9 @@ fn harvest(
     let chain = LocalChain::start(&ChainOptions {
         seed,
         template: template.unwrap_or(defaults.template.clone()),
-        time_scale: 600.0,
+        // Slow enough that the first round comes before the first end (60
+        // emulated seconds: one real second), however busy the machine.
+        time_scale: 60.0,
         emulator_args: faults.iter().map(|fault| (*fault).to_owned()).collect(),
         ..defaults
     });
