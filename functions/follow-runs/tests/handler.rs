@@ -13,7 +13,7 @@ use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::polling::PollingPolicy;
 use follow_runs::config::FollowRunsConfig;
 use follow_runs::handler::FollowRuns;
-use follow_runs::input::FollowRunsRequest;
+use follow_runs::input::{FollowRunsRequest, FollowTask};
 use function_runtime::metrics::RecordedMetrics;
 use function_runtime::payload::Payload;
 use function_runtime::serve::{Handler, Invocation, invoke};
@@ -254,5 +254,73 @@ async fn a_follow_request_reaches_datazone_through_each_file_once() {
             "shared/datazone-runs/src/testing/mod.rs",
         ],
         "{stack}"
+    );
+}
+
+#[test]
+fn a_park_names_a_task_token_of_one_to_2048_characters_and_no_wake() {
+    let parse =
+        |input: serde_json::Value| FollowRunsRequest::from_payload(Payload::Json(input), &config());
+    let parked = parse(json!({"executionId": EXECUTION, "park": {"taskToken": "t-1"}})).unwrap();
+    assert_eq!(
+        parked.task,
+        FollowTask::Park {
+            task_token: "t-1".into()
+        }
+    );
+    for token in [String::new(), "t".repeat(2049)] {
+        let error =
+            parse(json!({"executionId": EXECUTION, "park": {"taskToken": token}})).unwrap_err();
+        assert_eq!(error.name(), "InvalidInput");
+    }
+    let both = parse(json!({
+        "executionId": EXECUTION,
+        "park": {"taskToken": "t-1"},
+        "wake": {"coalesceSeconds": 0, "reason": "r"}
+    }))
+    .unwrap_err();
+    assert_eq!(both.name(), "InvalidInput");
+    assert!(
+        parse(json!({"executionId": EXECUTION, "park": {"taskToken": "t".repeat(2048)}})).is_ok()
+    );
+}
+
+#[tokio::test]
+async fn without_followed_events_a_park_leaves_no_note() {
+    let (fake, store, callback) = (
+        FakeDataZone::default(),
+        MemoryReportStore::default(),
+        MemoryCallback::default(),
+    );
+    started(&fake, &store, &["a"]).await;
+    let follower = FollowRuns::new(&fake, &store, &callback, config());
+    let input = Payload::Json(json!({"executionId": EXECUTION, "park": {"taskToken": "t-1"}}));
+    follower
+        .handle(input, &Invocation::default())
+        .await
+        .unwrap();
+    assert!(
+        store
+            .saved("harvests/dzd_sales2026/waiting/exec-1.json")
+            .is_none()
+    );
+    let following = FollowRuns::new(
+        &fake,
+        &store,
+        &callback,
+        FollowRunsConfig {
+            follow_events: true,
+            ..config()
+        },
+    );
+    let input = Payload::Json(json!({"executionId": EXECUTION, "park": {"taskToken": "t-1"}}));
+    following
+        .handle(input, &Invocation::default())
+        .await
+        .unwrap();
+    assert!(
+        store
+            .saved("harvests/dzd_sales2026/waiting/exec-1.json")
+            .is_some()
     );
 }
