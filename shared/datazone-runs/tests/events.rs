@@ -453,3 +453,111 @@ async fn the_metadata_part_takes_in_a_generation_runs_recorded_end() {
     assert_eq!(asset.tracking.outcome, Some(Outcome::Succeeded));
     assert!(asset.tracking.by_event);
 }
+
+#[tokio::test]
+async fn a_recorded_end_ends_the_run_it_names_once() {
+    use datazone_runs::usecase::harvest::events::{TakenPart, take_recorded};
+
+    let (fake, store, callback) = (
+        FakeDataZone::default(),
+        MemoryReportStore::default(),
+        MemoryCallback::default(),
+    );
+    started(&fake, &store, &["a", "b"]).await;
+    let end = ended("run-1", "b", DataSourceRunStatus::Success);
+    record_run_end(&store, &callback, &end).await;
+    let domain = domain();
+    let mut harvest = store.load(KEY).await.unwrap().unwrap();
+    let part = TakenPart::Runs {
+        then_metadata: false,
+    };
+    let taken = take_recorded(&store, &record(&domain), &mut harvest, part, 4)
+        .await
+        .unwrap();
+    assert_eq!(taken, 1);
+    assert_eq!(
+        harvest.sources[0].tracking.stage,
+        Stage::Following,
+        "a goes on"
+    );
+    assert_eq!(
+        harvest.sources[1].tracking.outcome,
+        Some(Outcome::Succeeded)
+    );
+    // Taken in already: the next round takes nothing.
+    let again = take_recorded(&store, &record(&domain), &mut harvest, part, 4)
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    assert_eq!(harvest.sources[0].tracking.stage, Stage::Following);
+}
+
+#[tokio::test]
+async fn a_recorded_generation_end_ends_the_asset_it_names() {
+    use datazone_runs::model::harvest::{AssetRecord, Harvest, SourceRecord};
+    use datazone_runs::model::ids::MetadataGenerationRunId;
+    use datazone_runs::usecase::harvest::events::{TakenPart, take_recorded};
+    use datazone_runs::usecase::status::MetadataReading;
+
+    let store = MemoryReportStore::default();
+    let mut source = SourceRecord::to_start(source("a"), None);
+    source.tracking.stage = Stage::GeneratingMetadata;
+    source.metadata = ["mg_1", "mg_2"]
+        .iter()
+        .map(|id| {
+            let mut asset = AssetRecord::to_start(format!("ast_{id}"), (*id).into());
+            asset.tracking.stage = Stage::Following;
+            asset.metadata_run_id = Some(MetadataGenerationRunId::parse("id", *id).unwrap());
+            asset
+        })
+        .collect();
+    let mut harvest = Harvest::new("exec-1".into(), domain(), vec![source]);
+    let end = RecordedEnd {
+        run: EndedRun::MetadataGenerationRun {
+            run_id: "mg_2".into(),
+            reading: MetadataReading {
+                status: None,
+                outcome: OutcomeClass::Failed,
+                type_stats: vec![],
+                next_wait_seconds: 0,
+                observed_at: Timestamp::from_epoch_millis(2_000_000),
+            },
+        },
+        event_time: None,
+    };
+    store
+        .write(
+            &format!("{ENDED}mg_2.json"),
+            serde_json::to_vec(&end).unwrap(),
+        )
+        .await
+        .unwrap();
+    let domain = domain();
+    let taken = take_recorded(
+        &store,
+        &record(&domain),
+        &mut harvest,
+        TakenPart::Metadata,
+        4,
+    )
+    .await
+    .unwrap();
+    assert_eq!(taken, 1);
+    let assets = &harvest.sources[0].metadata;
+    assert_eq!(assets[0].tracking.stage, Stage::Following);
+    assert_eq!(assets[1].tracking.outcome, Some(Outcome::Failed));
+    let again = take_recorded(
+        &store,
+        &record(&domain),
+        &mut harvest,
+        TakenPart::Metadata,
+        4,
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, 0);
+    assert_eq!(
+        harvest.sources[0].metadata[0].tracking.stage,
+        Stage::Following
+    );
+}
