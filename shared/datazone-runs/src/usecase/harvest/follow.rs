@@ -184,16 +184,17 @@ fn check_due<'a, R: FollowedRun + 'a>(
     round: &'a FollowRound<'_>,
     next: &'a mut NextWait,
 ) -> impl Future<Output = ()> + 'a {
-    if !round.checks.now() {
+    let checks: Vec<_> = if round.checks.now() {
+        following
+            .map(|run| check_one(datazone, domain, run, round))
+            .collect()
+    } else {
         // Checked when the safety net's wait runs out.
         if following.next().is_some() {
             next.at_most(round.polling.max_wait_seconds);
         }
-    }
-    let checks: Vec<_> = following
-        .filter(|_| round.checks.now())
-        .map(|run| check_one(datazone, domain, run, round))
-        .collect();
+        Vec::new()
+    };
     async move {
         let waits: Vec<Option<u64>> = futures::stream::iter(checks)
             .buffered(round.concurrency.max(1))
