@@ -78,23 +78,12 @@ fn dashboards() -> Vec<serde_json::Value> {
 /// What `template-local.mjs COMMAND` prints of the template, deployed with
 /// the sample parameters.
 fn template_local(command: &str) -> Vec<serde_json::Value> {
-    let output = local_flow::node_command("template-local.mjs")
-        .arg(command)
-        .arg("--template")
-        .arg(workspace().join("template.yaml"))
-        .args(
-            sample_parameters()
-                .iter()
-                .flat_map(|(name, value)| ["--parameter".to_owned(), format!("{name}={value}")]),
-        )
-        .output()
-        .expect("node runs template-local.mjs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let printed = local_flow::template_local(
+        command,
+        &workspace().join("template.yaml"),
+        &sample_parameters(),
     );
-    serde_json::from_slice(&output.stdout).expect("template-local prints JSON")
+    serde_json::from_value(printed).expect("template-local prints a list")
 }
 
 #[test]

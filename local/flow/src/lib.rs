@@ -33,7 +33,7 @@ mod s3;
 use std::path::{Path, PathBuf};
 
 pub use chain::{ChainOptions, FunctionError, LocalChain};
-pub use node::{deploy_locally, node as node_command};
+pub use node::{deploy_locally, node as node_command, template_local};
 pub use runner::{FlowReport, FlowRun};
 
 /// The domain, project and data sources of the sample seed.

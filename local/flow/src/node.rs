@@ -68,21 +68,28 @@ pub fn deploy_locally(
     (seed, functions)
 }
 
+/// What `template-local.mjs COMMAND` prints (JSON) of `template` deployed
+/// with `parameters`: `event-rules`, `dashboards`, `policies`.
+pub fn template_local(command: &str, template: &Path, parameters: &[(String, String)]) -> Value {
+    let mut node = node("template-local.mjs");
+    node.arg(command).arg("--template").arg(template);
+    parameter_args(&mut node, parameters);
+    let output = node.output().expect("node runs template-local.mjs");
+    assert!(
+        output.status.success(),
+        "template-local.mjs {command}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("template-local prints JSON")
+}
+
 /// The detail-types the template's EventBridge rules on DataZone's events
 /// let through to run-status, as `parameters` deploy it.
 pub fn run_status_detail_types(template: &Path, parameters: &[(String, String)]) -> Vec<String> {
-    let mut command = node("template-local.mjs");
-    command.arg("event-rules").arg("--template").arg(template);
-    parameter_args(&mut command, parameters);
-    let output = command.output().expect("node runs template-local.mjs");
-    assert!(
-        output.status.success(),
-        "template-local.mjs event-rules: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let rules: Vec<Value> = serde_json::from_slice(&output.stdout).expect("the rules as JSON");
-    rules
-        .iter()
+    template_local("event-rules", template, parameters)
+        .as_array()
+        .into_iter()
+        .flatten()
         .filter(|rule| rule["function"] == "RunStatusFunction")
         .flat_map(|rule| {
             rule["pattern"]["detail-type"]
