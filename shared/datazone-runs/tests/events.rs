@@ -5,24 +5,25 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use datazone_runs::model::harvest::{Outcome, Stage};
-use datazone_runs::model::ids::DomainId;
+use datazone_runs::model::harvest::{AssetRecord, Harvest, Outcome, SourceRecord, Stage};
+use datazone_runs::model::ids::{DomainId, MetadataGenerationRunId};
+use datazone_runs::model::metadata_run::{MetadataGenerationRunStatus, MetadataGenerationType};
 use datazone_runs::model::outcome::OutcomeClass;
 use datazone_runs::model::run::{AssetStatistics, DataSourceRunStatus};
 use datazone_runs::model::timestamp::Timestamp;
 use datazone_runs::port::ReportStore;
 use datazone_runs::testing::{FakeDataZone, MemoryCallback, MemoryReportStore, domain, source};
 use datazone_runs::usecase::harvest::events::{
-    EndedRun, ParkSettings, RecordedEnd, WaitEnd, WaitingNote, Wake, checks_after, park,
-    record_end, wake_for,
+    EndedRun, ParkSettings, RecordedEnd, TakenPart, WaitEnd, WaitingNote, Wake, checks_after, park,
+    record_end, take_recorded, wake_for,
 };
-use datazone_runs::usecase::harvest::follow::{Checks, FollowRound, RoundPart};
+use datazone_runs::usecase::harvest::follow::{Checks, FollowRound, MetadataSettings, RoundPart};
 use datazone_runs::usecase::harvest::start::StartRound;
 use datazone_runs::usecase::harvest::steps::{HarvestRecord, StartStep, follow_step, start_step};
 use datazone_runs::usecase::pace::{Budget, Pacer};
 use datazone_runs::usecase::polling::PollingPolicy;
 use datazone_runs::usecase::select::Selection;
-use datazone_runs::usecase::status::RunReading;
+use datazone_runs::usecase::status::{MetadataReading, RunReading};
 use serde_json::json;
 
 const KEY: &str = "harvests/dzd_sales2026/exec-1.json";
@@ -391,31 +392,38 @@ fn a_round_checks_when_the_wait_ran_out_or_no_event_is_followed() {
     assert_eq!(checks_after(false, Some(&woken)), Checks::EveryRound);
 }
 
-#[tokio::test]
-async fn the_metadata_part_takes_in_a_generation_runs_recorded_end() {
-    use datazone_runs::model::harvest::{AssetRecord, Harvest, SourceRecord};
-    use datazone_runs::model::ids::MetadataGenerationRunId;
-    use datazone_runs::model::metadata_run::{MetadataGenerationRunStatus, MetadataGenerationType};
-    use datazone_runs::usecase::harvest::follow::MetadataSettings;
-    use datazone_runs::usecase::status::MetadataReading;
-
-    let (fake, store) = (FakeDataZone::default(), MemoryReportStore::default());
+/// A harvest of one source whose run succeeded and whose assets were
+/// listed, a metadata generation run following for each of `runs`.
+fn generating_metadata(runs: &[&str]) -> Harvest {
     let mut source = SourceRecord::to_start(source("a"), None);
     source.tracking.stage = Stage::GeneratingMetadata;
     source.tracking.outcome = Some(Outcome::Succeeded);
     source.assets_listed = true;
-    let mut asset = AssetRecord::to_start("ast_1".into(), "orders".into());
-    asset.tracking.stage = Stage::Following;
-    asset.metadata_run_id = Some(MetadataGenerationRunId::parse("id", "mg_1").unwrap());
-    source.metadata = vec![asset];
-    let harvest = Harvest::new("exec-1".into(), domain(), vec![source]);
-    store.save(KEY, &harvest).await.unwrap();
+    source.metadata = runs
+        .iter()
+        .map(|id| {
+            let mut asset = AssetRecord::to_start(format!("ast_{id}"), (*id).into());
+            asset.tracking.stage = Stage::Following;
+            asset.metadata_run_id = Some(MetadataGenerationRunId::parse("id", *id).unwrap());
+            asset
+        })
+        .collect();
+    Harvest::new("exec-1".into(), domain(), vec![source])
+}
+
+/// The end of generation run `run_id`, recorded as run-status records it.
+async fn record_generation_end(
+    store: &MemoryReportStore,
+    run_id: &str,
+    status: Option<MetadataGenerationRunStatus>,
+    outcome: OutcomeClass,
+) {
     let end = RecordedEnd {
         run: EndedRun::MetadataGenerationRun {
-            run_id: "mg_1".into(),
+            run_id: run_id.into(),
             reading: MetadataReading {
-                status: Some(MetadataGenerationRunStatus::Succeeded),
-                outcome: OutcomeClass::Succeeded,
+                status,
+                outcome,
                 type_stats: vec![],
                 next_wait_seconds: 0,
                 observed_at: Timestamp::from_epoch_millis(2_000_000),
@@ -425,11 +433,22 @@ async fn the_metadata_part_takes_in_a_generation_runs_recorded_end() {
     };
     store
         .write(
-            &format!("{ENDED}mg_1.json"),
+            &format!("{ENDED}{run_id}.json"),
             serde_json::to_vec(&end).unwrap(),
         )
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn the_metadata_part_takes_in_a_generation_runs_recorded_end() {
+    let (fake, store) = (FakeDataZone::default(), MemoryReportStore::default());
+    store
+        .save(KEY, &generating_metadata(&["mg_1"]))
+        .await
+        .unwrap();
+    let succeeded = Some(MetadataGenerationRunStatus::Succeeded);
+    record_generation_end(&store, "mg_1", succeeded, OutcomeClass::Succeeded).await;
     let polling = PollingPolicy::new(10, 900).unwrap();
     let pacer = Pacer::per_second(1000.0);
     let types = [MetadataGenerationType::BusinessDescriptions];
@@ -456,8 +475,6 @@ async fn the_metadata_part_takes_in_a_generation_runs_recorded_end() {
 
 #[tokio::test]
 async fn a_recorded_end_ends_the_run_it_names_once() {
-    use datazone_runs::usecase::harvest::events::{TakenPart, take_recorded};
-
     let (fake, store, callback) = (
         FakeDataZone::default(),
         MemoryReportStore::default(),
@@ -494,44 +511,9 @@ async fn a_recorded_end_ends_the_run_it_names_once() {
 
 #[tokio::test]
 async fn a_recorded_generation_end_ends_the_asset_it_names() {
-    use datazone_runs::model::harvest::{AssetRecord, Harvest, SourceRecord};
-    use datazone_runs::model::ids::MetadataGenerationRunId;
-    use datazone_runs::usecase::harvest::events::{TakenPart, take_recorded};
-    use datazone_runs::usecase::status::MetadataReading;
-
     let store = MemoryReportStore::default();
-    let mut source = SourceRecord::to_start(source("a"), None);
-    source.tracking.stage = Stage::GeneratingMetadata;
-    source.metadata = ["mg_1", "mg_2"]
-        .iter()
-        .map(|id| {
-            let mut asset = AssetRecord::to_start(format!("ast_{id}"), (*id).into());
-            asset.tracking.stage = Stage::Following;
-            asset.metadata_run_id = Some(MetadataGenerationRunId::parse("id", *id).unwrap());
-            asset
-        })
-        .collect();
-    let mut harvest = Harvest::new("exec-1".into(), domain(), vec![source]);
-    let end = RecordedEnd {
-        run: EndedRun::MetadataGenerationRun {
-            run_id: "mg_2".into(),
-            reading: MetadataReading {
-                status: None,
-                outcome: OutcomeClass::Failed,
-                type_stats: vec![],
-                next_wait_seconds: 0,
-                observed_at: Timestamp::from_epoch_millis(2_000_000),
-            },
-        },
-        event_time: None,
-    };
-    store
-        .write(
-            &format!("{ENDED}mg_2.json"),
-            serde_json::to_vec(&end).unwrap(),
-        )
-        .await
-        .unwrap();
+    let mut harvest = generating_metadata(&["mg_1", "mg_2"]);
+    record_generation_end(&store, "mg_2", None, OutcomeClass::Failed).await;
     let domain = domain();
     let taken = take_recorded(
         &store,
