@@ -8,6 +8,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::operation::get_object::GetObjectError;
+use aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder;
 use aws_sdk_s3::primitives::ByteStream;
 use datazone_runs::Error;
 use datazone_runs::model::harvest::Harvest;
@@ -107,8 +108,8 @@ where
 }
 
 impl S3ReportStore {
-    /// One PutObject of `body` under `key`.
-    async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), Error> {
+    /// A PutObject of `body` under `key`, in this store's bucket, ready to send.
+    fn put_object(&self, key: &str, body: Vec<u8>, content_type: &str) -> PutObjectFluentBuilder {
         self.client
             .put_object()
             .bucket(&self.bucket)
@@ -116,6 +117,11 @@ impl S3ReportStore {
             .set_expected_bucket_owner(self.expected_owner.clone())
             .content_type(content_type)
             .body(ByteStream::from(body))
+    }
+
+    /// One PutObject of `body` under `key`.
+    async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), Error> {
+        self.put_object(key, body, content_type)
             .send()
             .await
             .map_err(map_s3_error)?;
@@ -187,14 +193,8 @@ impl ReportStore for S3ReportStore {
     /// S3 User Guide). Either way another writer was first.
     async fn create(&self, key: &str, body: Vec<u8>) -> Result<bool, Error> {
         let answer = self
-            .client
-            .put_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .set_expected_bucket_owner(self.expected_owner.clone())
-            .content_type("application/json")
+            .put_object(key, body, "application/json")
             .if_none_match("*")
-            .body(ByteStream::from(body))
             .send()
             .await;
         match answer {
