@@ -99,6 +99,34 @@ pub fn check_sample_answer(chain: &LocalChain, function: &str, file: &Path, outp
                 "{name}: {output}"
             );
         }
+        ("follow-runs", "step-functions-park.json") => {
+            // The WaitForRuns task: the note names the three runs, and no
+            // end is recorded yet (run-status' samples come after): the
+            // wait is not resumed.
+            assert_eq!(
+                output,
+                json!({"runs": 3, "metadataRuns": 0, "resumed": false}),
+                "{name}"
+            );
+        }
+        ("follow-runs", "step-functions-woken.json") => {
+            // Woken by run-status: the round checks no run, and each still
+            // going waits the safety net's wait.
+            assert_eq!(
+                output,
+                json!({"pending": 3, "nextWaitSeconds": 900, "summary": null}),
+                "{name}"
+            );
+        }
+        ("metadata-status", "step-functions-woken.json") => {
+            // After the wait ran out: no generation run to check, the
+            // runs' wait is the round's.
+            assert_eq!(
+                output,
+                json!({"pending": 3, "nextWaitSeconds": 900, "summary": null}),
+                "{name}"
+            );
+        }
         ("metadata-status", "step-functions-input.json") => {
             // The same harvest: no run finished, no metadata yet;
             // the runs' wait is the round's.

@@ -53,7 +53,7 @@ fn every_sample_event_gets_its_exact_answer_from_its_function() {
             answered += 1;
         }
     }
-    assert_eq!(answered, 16, "every sample file");
+    assert_eq!(answered, 19, "every sample file");
     // Each data source was started once, whatever the samples asked.
     assert_eq!(chain.calls("StartDataSourceRun", 200), 3);
 }

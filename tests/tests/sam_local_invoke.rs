@@ -163,7 +163,7 @@ fn every_sample_event_gets_its_exact_answer_through_sam_local_invoke() {
             answered += 1;
         }
     }
-    assert_eq!(answered, 16, "every sample file");
+    assert_eq!(answered, 19, "every sample file");
 }
 
 /// Invokes `function` with each of `files` at once; the answers in order.
